@@ -1,0 +1,110 @@
+// LabClient: the typed SDK for banks, operators and risk systems. Depends only on the wire contract.
+import type { z } from 'zod';
+import { ErrorBody } from './contract/errors.ts';
+import type { JobSpecInput } from './contract/job-spec.ts';
+import {
+  type AuthorizationGrant,
+  AuthorizationImportResult,
+  Catalog,
+  Job,
+  JobList,
+  LabelSet,
+  type LabelSetUpload,
+  Model,
+  ScoreResponse,
+} from './contract/resources.ts';
+import { ContractError, errorFor, WaitTimeoutError } from './errors.ts';
+
+export interface LabClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected']);
+
+/**
+ * @example
+ * const lab = new LabClient({ baseUrl: 'http://127.0.0.1:8080', apiKey: process.env.LAB_API_KEY! });
+ * const job = await lab.jobs.submit({ name: 'pd', purpose: 'SME PD', labelSetId, model: { kind: 'logistic' }, features });
+ * const done = await lab.jobs.wait(job.id);
+ * const { results } = await lab.models.score(done.modelId!, ['91350100M000100Y43']);
+ */
+export class LabClient {
+  private readonly baseUrl: string;
+  private readonly doFetch: typeof fetch;
+
+  constructor(private readonly opts: LabClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  private async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const res = await this.doFetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.opts.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) throw errorFor(res.status, ErrorBody.safeParse(json).data?.error);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new ContractError(`${method} ${path}: response does not match the contract: ${parsed.error.message}`);
+    return parsed.data;
+  }
+
+  readonly labelSets = {
+    /** Uploads a label set (`entity` = USCC, `label` = 1 for default). */
+    upload: (upload: LabelSetUpload) => this.request('POST', '/v1/label-sets', LabelSet, upload),
+    get: (id: string) => this.request('GET', `/v1/label-sets/${encodeURIComponent(id)}`, LabelSet),
+  };
+
+  readonly jobs = {
+    submit: (spec: JobSpecInput) => this.request('POST', '/v1/jobs', Job, spec),
+    get: (id: string) => this.request('GET', `/v1/jobs/${encodeURIComponent(id)}`, Job),
+    list: async () => (await this.request('GET', '/v1/jobs', JobList)).data,
+    approve: (id: string, note = '') => this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note }),
+    reject: (id: string, note = '') => this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/reject`, Job, { note }),
+    /**
+     * Polls until the job ends (succeeded, failed, rejected, cancelled); `onProgress` sees each new round.
+     *
+     * @example
+     * const job = await lab.jobs.wait(id, { onProgress: (p) => console.log(p.round, p.loss) });
+     */
+    wait: async (
+      id: string,
+      opts: { intervalMs?: number; timeoutMs?: number; onProgress?: (p: Job['progress'][number]) => void } = {},
+    ): Promise<Job> => {
+      const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+      let seen = 0;
+      for (;;) {
+        const job = await this.jobs.get(id);
+        for (; seen < job.progress.length; seen++) opts.onProgress?.(job.progress[seen]!);
+        if (TERMINAL.has(job.status)) return job;
+        if (Date.now() > deadline) throw new WaitTimeoutError(`job ${id} still ${job.status}`);
+        await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
+      }
+    },
+  };
+
+  readonly models = {
+    get: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}`, Model),
+    /** Scores enterprises the bank is authorised for; per-entity errors come back in `results`. */
+    score: (id: string, entities: string[]) =>
+      this.request('POST', `/v1/models/${encodeURIComponent(id)}/score`, ScoreResponse, { entities }),
+  };
+
+  readonly catalog = {
+    get: () => this.request('GET', '/v1/catalog', Catalog),
+  };
+
+  readonly authorizations = {
+    import: (grants: AuthorizationGrant[]) =>
+      this.request('POST', '/v1/authorizations', AuthorizationImportResult, { grants }),
+  };
+}

@@ -1,0 +1,48 @@
+// Typed SDK errors: one class per HTTP status family, carrying the server's code and field.
+import type { ErrorCode } from './contract/errors.ts';
+
+/**
+ * Any non-2xx answer from the lab.
+ *
+ * @example
+ * try { await client.jobs.submit(spec); } catch (e) { if (e instanceof BadRequestError) console.log(e.field); }
+ */
+export class LabApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'unknown',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+/** 400: the request named by `field` is invalid. */
+export class BadRequestError extends LabApiError {}
+/** 401: missing or unknown API key. */
+export class AuthenticationError extends LabApiError {}
+/** 403: the key's role may not do this. */
+export class PermissionDeniedError extends LabApiError {}
+/** 404: no such resource, or not yours to see. */
+export class NotFoundError extends LabApiError {}
+/** 409: the resource's state does not allow it (e.g. approving a running job). */
+export class ConflictError extends LabApiError {}
+/** The response did not match the wire contract. */
+export class ContractError extends Error {}
+/** `jobs.wait` gave up. */
+export class WaitTimeoutError extends Error {}
+
+const byStatus: Record<number, typeof LabApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+};
+
+/** Builds the typed error for a status and the server's error body. */
+export function errorFor(status: number, body: { code?: ErrorCode; message?: string; field?: string } | undefined): LabApiError {
+  const Cls = byStatus[status] ?? LabApiError;
+  return new Cls(status, body?.code ?? 'unknown', body?.message ?? `HTTP ${status}`, body?.field);
+}

@@ -1,0 +1,182 @@
+// The domain broker: a BullMQ worker on `domain.<id>` that hands each task to an enclave process
+// and returns only what the enclave computed (aggregates, scores), schema-checked.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { BlobStore } from '../lab/infra/blob-store.ts';
+import { connectRedis, labKeys, queueNames } from '../lab/infra/redis.ts';
+import { open } from '../lab/infra/seal.ts';
+import {
+  type DomainRegistration,
+  ScoreTask,
+  type ScoreTaskResult,
+  TrainResult,
+  TrainTask,
+} from '../lab/infra/task-protocol.ts';
+import { LabelColumns } from '../lab/store/label-sets.ts';
+import { DomainDirectory } from '../lab/store/domains.ts';
+import { type DomainManifest, loadManifest } from './data/manifest.ts';
+import { EnclaveProcess, EnclaveRefusedError, type EnclaveLimits, defaultLimits } from './enclave-process.ts';
+import { LoadResult, RoundResult, ScoreResultBody } from './protocol.ts';
+
+export interface BrokerOptions {
+  domainDir: string;
+  redisUrl: string;
+  prefix: string;
+  concurrency?: number;
+  /** A job's enclave is stopped after this long without a task. */
+  idleMs?: number;
+  limits?: EnclaveLimits;
+}
+
+export interface Broker {
+  manifest: DomainManifest;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a broker for one domain folder.
+ *
+ * @example
+ * const broker = await startBroker({ domainDir: 'world/domains/d-bj', redisUrl, prefix: 'jml' });
+ * await broker.close();
+ */
+export async function startBroker(opts: BrokerOptions): Promise<Broker> {
+  const dir = path.resolve(opts.domainDir);
+  const manifest = await loadManifest(dir);
+  const privateKeyPem = await readFile(path.join(dir, manifest.keys.privateKey), 'utf8');
+  const publicKeyPem = await readFile(path.join(dir, manifest.keys.publicKey), 'utf8');
+  const redis: Redis = connectRedis(opts.redisUrl);
+  const keys = labKeys(opts.prefix);
+  const blobs = new BlobStore(redis, keys);
+  const limits = opts.limits ?? defaultLimits;
+  const directory = new DomainDirectory(redis, keys);
+
+  const registration: DomainRegistration = {
+    id: manifest.id,
+    name: manifest.name,
+    regions: manifest.regions,
+    entityKey: manifest.entityKey,
+    publicKeyPem,
+    features: manifest.datasets.flatMap((ds) =>
+      ds.columns.map((c) => ({
+        name: `${ds.name}.${c.name}`,
+        type: c.type,
+        category: c.category,
+        sensitivity: c.sensitivity,
+        description: c.description,
+      })),
+    ),
+    publishedAt: new Date().toISOString(),
+  };
+  await directory.publish(registration);
+
+  const enclaves = new Map<string, Promise<EnclaveProcess>>();
+  let scorer: Promise<EnclaveProcess> | null = null;
+  const numericFeatures = registration.features.filter((f) => f.type === 'number').map((f) => f.name);
+
+  function jobEnclave(task: TrainTask): Promise<EnclaveProcess> {
+    const existing = enclaves.get(task.jobId);
+    if (existing) return existing.then((e) => (e.alive ? e : reload()));
+    return reload();
+    function reload(): Promise<EnclaveProcess> {
+      const p = (async () => {
+        const enclave = await EnclaveProcess.start(dir, limits);
+        try {
+          const labels = LabelColumns.parse(JSON.parse(open(privateKeyPem, await blobs.get(task.setup.labelsRef), Buffer.from(task.jobId)).toString('utf8')));
+          LoadResult.parse(
+            await enclave.request({
+              type: 'load',
+              jobId: task.jobId,
+              modelKind: task.setup.modelKind,
+              features: task.setup.features,
+              entities: labels.entities,
+              labels: labels.labels,
+              holdoutFraction: task.setup.holdoutFraction,
+              seed: task.setup.seed,
+              minCohort: task.setup.minCohort,
+            }),
+          );
+          return enclave;
+        } catch (err) {
+          enclave.kill();
+          throw err;
+        }
+      })();
+      enclaves.set(task.jobId, p);
+      p.catch(() => enclaves.delete(task.jobId));
+      return p;
+    }
+  }
+
+  function scorerEnclave(): Promise<EnclaveProcess> {
+    if (scorer) return scorer.then((e) => (e.alive ? e : ((scorer = null), scorerEnclave())));
+    scorer = (async () => {
+      const enclave = await EnclaveProcess.start(dir, limits);
+      await enclave.request({ type: 'load-scorer', features: numericFeatures });
+      return enclave;
+    })();
+    scorer.catch(() => (scorer = null));
+    return scorer;
+  }
+
+  async function train(task: TrainTask): Promise<TrainResult> {
+    const enclave = await jobEnclave(task);
+    const body = RoundResult.parse(await enclave.request({ type: 'round', jobId: task.jobId, instruction: task.instruction }));
+    return TrainResult.parse({ jobId: task.jobId, round: task.round, domain: manifest.id, backend: enclave.backend, ...body });
+  }
+
+  async function score(task: ScoreTask): Promise<ScoreTaskResult> {
+    const enclave = await scorerEnclave();
+    return ScoreResultBody.parse(await enclave.request({ type: 'score', model: task.model, entities: task.entities }));
+  }
+
+  async function process(job: Job): Promise<unknown> {
+    const parsed = job.name === 'train' ? TrainTask.safeParse(job.data) : ScoreTask.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`malformed ${job.name} task: ${parsed.error.issues[0]?.message}`);
+    if (parsed.data.domain !== manifest.id) throw new UnrecoverableError(`task for domain ${parsed.data.domain} reached ${manifest.id}`);
+    try {
+      return parsed.data.kind === 'train' ? await train(parsed.data) : await score(parsed.data);
+    } catch (err) {
+      if (err instanceof EnclaveRefusedError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  }
+
+  const worker = new Worker(queueNames.domain(manifest.id), process, {
+    connection: redis.duplicate(),
+    prefix: keys.bull,
+    concurrency: opts.concurrency ?? 4,
+    lockDuration: 30_000,
+  });
+  worker.on('error', (err) => console.error(`broker ${manifest.id}:`, err.message));
+
+  const idleMs = opts.idleMs ?? 10 * 60_000;
+  const sweeper = setInterval(async () => {
+    for (const [jobId, p] of enclaves) {
+      const e = await p.catch(() => null);
+      if (!e || Date.now() - e.lastUsed > idleMs) {
+        e?.kill();
+        enclaves.delete(jobId);
+      }
+    }
+  }, Math.min(idleMs, 30_000));
+  const heartbeat = setInterval(() => {
+    void directory.publish({ ...registration, publishedAt: new Date().toISOString() }).catch(() => undefined);
+  }, 30_000);
+
+  return {
+    manifest,
+    worker,
+    async close() {
+      clearInterval(sweeper);
+      clearInterval(heartbeat);
+      await worker.close();
+      for (const p of enclaves.values()) (await p.catch(() => null))?.kill();
+      (await scorer?.catch(() => null))?.kill();
+      redis.disconnect();
+    },
+  };
+}

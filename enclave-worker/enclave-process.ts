@@ -1,0 +1,124 @@
+// The broker's handle on one enclave child process: spawn, request/response over IPC, limits, kill.
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FromEnclave, type ToEnclave } from './protocol.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..');
+const ENTRY = path.join(here, 'enclave', 'main.ts');
+
+export interface EnclaveLimits {
+  /** V8 heap cap of the enclave, MiB. */
+  memoryMiB: number;
+  /** Wall-clock limit of one request; on breach the enclave is killed and the request fails. */
+  requestTimeoutMs: number;
+}
+
+export const defaultLimits: EnclaveLimits = { memoryMiB: 4096, requestTimeoutMs: 10 * 60_000 };
+
+/** The enclave refused a request for good; retrying cannot help. */
+export class EnclaveRefusedError extends Error {
+  override name = 'EnclaveRefusedError';
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Request = ToEnclave extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+
+/**
+ * @example
+ * const enclave = await EnclaveProcess.start('/srv/domains/d-bj');
+ * const body = await enclave.request({ type: 'load-scorer', features: ['tax.annual_tax_paid'] });
+ * enclave.kill();
+ */
+export class EnclaveProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  lastUsed = Date.now();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly backend: string,
+    private readonly limits: EnclaveLimits,
+  ) {
+    child.on('message', (raw) => this.onMessage(raw));
+    child.on('exit', (code, signal) => this.failAll(new Error(`enclave exited (${signal ?? code})`)));
+  }
+
+  static start(domainDir: string, limits: EnclaveLimits = defaultLimits): Promise<EnclaveProcess> {
+    // A clean environment: the enclave inherits no secrets from the broker.
+    const child = fork(ENTRY, [path.resolve(domainDir)], {
+      cwd: repoRoot,
+      env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '' },
+      execArgv: ['--import', 'tsx', `--max-old-space-size=${limits.memoryMiB}`],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('enclave did not start within 30 s'));
+      }, 30_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`enclave exited during start-up (code ${code})`));
+      });
+      child.once('message', (raw) => {
+        clearTimeout(timer);
+        const m = FromEnclave.safeParse(raw);
+        if (!m.success || m.data.type !== 'ready') {
+          child.kill('SIGKILL');
+          reject(new Error('enclave sent a malformed ready message'));
+          return;
+        }
+        child.removeAllListeners('exit');
+        resolve(new EnclaveProcess(child, m.data.backend, limits));
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  request(message: Request): Promise<unknown> {
+    this.lastUsed = Date.now();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (!this.alive) return reject(new Error('enclave is not running'));
+      const timer = setTimeout(() => {
+        this.kill();
+        reject(new Error(`enclave exceeded its time limit of ${this.limits.requestTimeoutMs} ms and was killed`));
+      }, this.limits.requestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.child.send({ ...message, id });
+    });
+  }
+
+  kill(): void {
+    if (this.alive) this.child.kill('SIGKILL');
+  }
+
+  private onMessage(raw: unknown): void {
+    const m = FromEnclave.safeParse(raw);
+    if (!m.success || m.data.type === 'ready') {
+      this.kill();
+      this.failAll(new Error('enclave sent a malformed message; killed'));
+      return;
+    }
+    const p = this.pending.get(m.data.id);
+    if (!p) return;
+    this.pending.delete(m.data.id);
+    clearTimeout(p.timer);
+    if (m.data.type === 'ok') p.resolve(m.data.body);
+    else p.reject(m.data.retryable ? new Error(m.data.message) : new EnclaveRefusedError(m.data.message));
+  }
+
+  private failAll(err: Error): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(err);
+      this.pending.delete(id);
+    }
+  }
+}

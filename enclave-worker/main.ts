@@ -1,0 +1,42 @@
+// `enclave-worker --domain <dir>`: runs one domain's broker until SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../lab/infra/config.ts';
+import { startBroker } from './broker.ts';
+
+const { values } = parseArgs({
+  options: {
+    domain: { type: 'string' },
+    redis: { type: 'string' },
+    prefix: { type: 'string' },
+    concurrency: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help || !values.domain) {
+  console.log(`usage: enclave-worker --domain <dir> [--redis <url>] [--prefix <lab prefix>] [--concurrency <n>]
+
+Runs the broker of the domain in <dir> (its manifest.json): a BullMQ worker on queue domain.<id>
+that hands tasks to sandboxed enclave processes. REDIS_URL and LAB_PREFIX are read when the flags
+are absent.`);
+  process.exit(values.help ? 0 : 2);
+}
+
+const cfg = loadConfig({ redisUrl: values.redis, prefix: values.prefix });
+const broker = await startBroker({
+  domainDir: values.domain,
+  redisUrl: cfg.redisUrl,
+  prefix: cfg.prefix,
+  concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+});
+console.log(JSON.stringify({ broker: broker.manifest.id, queue: `domain.${broker.manifest.id}`, prefix: cfg.prefix }));
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await broker.close();
+    process.exit(0);
+  });
+}

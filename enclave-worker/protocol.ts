@@ -1,0 +1,43 @@
+// Messages between a domain broker and its enclave processes (IPC), schema-checked on both sides.
+import { z } from 'zod';
+import { RoundInstructionWire, ScoreModelWire } from '../lab/infra/task-protocol.ts';
+
+const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
+
+/** Broker → enclave. */
+export const ToEnclave = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('load'),
+    id: z.int(),
+    jobId: z.string(),
+    modelKind: z.literal('logistic'),
+    features: z.array(z.string()).min(1),
+    entities: z.array(z.string()),
+    labels: z.array(z.union([z.literal(0), z.literal(1)])),
+    holdoutFraction: z.number().gt(0).lt(1),
+    seed: z.int(),
+    minCohort: z.int().min(1),
+  }),
+  z.strictObject({ type: z.literal('round'), id: z.int(), jobId: z.string(), instruction: RoundInstructionWire }),
+  z.strictObject({ type: z.literal('load-scorer'), id: z.int(), features: z.array(z.string()).min(1) }),
+  z.strictObject({ type: z.literal('score'), id: z.int(), model: ScoreModelWire, entities: z.array(z.string()).max(10_000) }),
+]);
+export type ToEnclave = z.infer<typeof ToEnclave>;
+
+export const LoadResult = z.strictObject({ train: z.int(), holdout: z.int(), positives: z.int() });
+export const RoundResult = z.strictObject({
+  update: z.record(z.string(), FiniteArray),
+  rows: z.strictObject({ train: z.int(), holdout: z.int() }),
+  computeMs: z.number(),
+});
+export const ScoreResultBody = z.strictObject({
+  scores: z.array(z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) })),
+});
+
+/** Enclave → broker. */
+export const FromEnclave = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready'), backend: z.string() }),
+  z.strictObject({ type: z.literal('ok'), id: z.int(), body: z.unknown() }),
+  z.strictObject({ type: z.literal('error'), id: z.int(), message: z.string(), retryable: z.boolean() }),
+]);
+export type FromEnclave = z.infer<typeof FromEnclave>;

@@ -1,0 +1,47 @@
+// API-key authentication and role checks: every route says which roles may call it.
+import type { MiddlewareHandler } from 'hono';
+import type { Role } from '../../client-sdk/contract/resources.ts';
+import type { LabContext } from '../context.ts';
+import { lookupApiKey, type Principal } from '../store/api-keys.ts';
+import { HttpError } from './http-error.ts';
+
+export type AuthEnv = { Variables: { principal: Principal } };
+
+/**
+ * Resolves `Authorization: Bearer <key>` to a principal (401 otherwise).
+ *
+ * @example
+ * app.use('/v1/*', authenticate(ctx));
+ */
+export function authenticate(ctx: LabContext): MiddlewareHandler<AuthEnv> {
+  return async function authenticateKey(c, next) {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer (\S+)$/.exec(header);
+    const principal = match ? await lookupApiKey(ctx.redis, ctx.keys, match[1]!) : null;
+    if (!principal) throw new HttpError(401, 'unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/**
+ * Allows only the listed roles (403 otherwise).
+ *
+ * @example
+ * app.post('/v1/jobs/:id/approve', requireRole('operator'), handler);
+ */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
+  return async function checkRole(c, next) {
+    const { role } = c.get('principal');
+    if (!roles.includes(role)) throw new HttpError(403, 'forbidden', `this action needs role ${roles.join(' or ')}`);
+    await next();
+  };
+}
+
+/** Operators see every tenant; everyone else only their own. */
+export function canSee(p: Principal, tenant: string): boolean {
+  return p.role === 'operator' || p.tenant === tenant;
+}
+
+/** The actor string recorded in the audit log (never the key itself). */
+export const actorOf = (p: Principal) => `${p.role}:${p.tenant}:${p.keyId}`;

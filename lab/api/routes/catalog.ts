@@ -1,0 +1,39 @@
+// Catalog and authorisation routes: what the domains offer, and which enterprises consented to which bank.
+import { Hono } from 'hono';
+import { AuthorizationImport } from '../../../client-sdk/contract/resources.ts';
+import type { LabContext } from '../../context.ts';
+import { type AuthEnv, actorOf, requireRole } from '../auth.ts';
+import { parseJson } from '../validate.ts';
+
+/**
+ * @example
+ * app.route('/v1/catalog', catalogRoutes(ctx));
+ */
+export function catalogRoutes(ctx: LabContext) {
+  return new Hono<AuthEnv>().get('/', requireRole('bank-scientist', 'operator'), async (c) => {
+    const p = c.get('principal');
+    const domains = (await ctx.domains.list()).map(({ publicKeyPem: _k, ...d }) => d);
+    await ctx.audit.append({ kind: 'catalog.read', actor: actorOf(p), tenant: p.tenant, subject: '*' });
+    return c.json({ domains });
+  });
+}
+
+/**
+ * @example
+ * app.route('/v1/authorizations', authorizationRoutes(ctx));
+ */
+export function authorizationRoutes(ctx: LabContext) {
+  return new Hono<AuthEnv>().post('/', requireRole('operator'), async (c) => {
+    const p = c.get('principal');
+    const { grants } = await parseJson(c, AuthorizationImport);
+    const imported = await ctx.authorizations.grant(grants);
+    await ctx.audit.append({
+      kind: 'authorization.imported',
+      actor: actorOf(p),
+      tenant: p.tenant,
+      subject: '*',
+      details: { imported, banks: [...new Set(grants.map((g) => g.bank))] },
+    });
+    return c.json({ imported }, 201);
+  });
+}

@@ -1,0 +1,93 @@
+// Job routes: banks submit and follow jobs; operators review them with the privacy report.
+import { Hono } from 'hono';
+import { JobSpec } from '../../../client-sdk/contract/job-spec.ts';
+import { DecisionBody, type Job } from '../../../client-sdk/contract/resources.ts';
+import type { LabContext } from '../../context.ts';
+import { startJob } from '../../coordinator/start.ts';
+import { privacyReport, resolveDomains } from '../../privacy/report.ts';
+import { newId, nowIso } from '../../store/ids.ts';
+import { TransitionError } from '../../store/jobs.ts';
+import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
+import { HttpError, notFound } from '../http-error.ts';
+import { parseJson } from '../validate.ts';
+
+/**
+ * @example
+ * app.route('/v1/jobs', jobRoutes(ctx));
+ */
+export function jobRoutes(ctx: LabContext) {
+  async function visibleJob(id: string, p: AuthEnv['Variables']['principal']): Promise<Job> {
+    const job = await ctx.jobs.get(id);
+    if (!job || !canSee(p, job.tenant)) throw notFound('job');
+    return job;
+  }
+
+  async function decide(id: string, p: AuthEnv['Variables']['principal'], decision: 'approved' | 'rejected', note: string) {
+    await visibleJob(id, p);
+    try {
+      const job = await ctx.jobs.transition(id, decision, (j) => ({
+        ...j,
+        decisions: [...j.decisions, { decision, by: actorOf(p), note, at: nowIso() }],
+      }));
+      await ctx.audit.append({ kind: `job.${decision}`, actor: actorOf(p), tenant: job.tenant, subject: id, details: { note } });
+      if (decision === 'approved') await startJob(ctx, id);
+      return job;
+    } catch (err) {
+      if (err instanceof TransitionError) throw new HttpError(409, 'conflict', err.message);
+      throw err;
+    }
+  }
+
+  return new Hono<AuthEnv>()
+    .post('/', requireRole('bank-scientist'), async (c) => {
+      const p = c.get('principal');
+      const spec = await parseJson(c, JobSpec);
+      if (spec.aggregation === 'ckks') {
+        throw new HttpError(400, 'invalid_request', 'aggregation ckks is not available yet; use plain', 'aggregation');
+      }
+      const labelSet = await ctx.labelSets.meta(spec.labelSetId);
+      if (!labelSet || labelSet.tenant !== p.tenant) {
+        throw new HttpError(400, 'invalid_request', `label set '${spec.labelSetId}' not found`, 'labelSetId');
+      }
+      const domains = resolveDomains(spec, await ctx.domains.list());
+      const now = nowIso();
+      const job: Job = {
+        id: newId('job'),
+        tenant: p.tenant,
+        status: 'pending_approval',
+        spec,
+        privacyReport: privacyReport(spec, labelSet, domains),
+        submittedBy: actorOf(p),
+        createdAt: now,
+        updatedAt: now,
+        decisions: [],
+        progress: [],
+        trainingReport: null,
+        modelId: null,
+        error: null,
+      };
+      await ctx.jobs.create(job);
+      await ctx.audit.append({ kind: 'job.submitted', actor: actorOf(p), tenant: p.tenant, subject: job.id });
+      return c.json(job, 201);
+    })
+    .get('/', requireRole('bank-scientist', 'operator'), async (c) => {
+      const p = c.get('principal');
+      const data = await ctx.jobs.list(p.role === 'operator' ? null : p.tenant);
+      await ctx.audit.append({ kind: 'job.listed', actor: actorOf(p), tenant: p.tenant, subject: '*' });
+      return c.json({ data });
+    })
+    .get('/:id', requireRole('bank-scientist', 'operator'), async (c) => {
+      const p = c.get('principal');
+      const job = await visibleJob(c.req.param('id'), p);
+      await ctx.audit.append({ kind: 'job.read', actor: actorOf(p), tenant: job.tenant, subject: job.id });
+      return c.json(job);
+    })
+    .post('/:id/approve', requireRole('operator'), async (c) => {
+      const { note } = await parseJson(c, DecisionBody);
+      return c.json(await decide(c.req.param('id'), c.get('principal'), 'approved', note));
+    })
+    .post('/:id/reject', requireRole('operator'), async (c) => {
+      const { note } = await parseJson(c, DecisionBody);
+      return c.json(await decide(c.req.param('id'), c.get('principal'), 'rejected', note));
+    });
+}

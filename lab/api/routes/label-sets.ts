@@ -1,0 +1,57 @@
+// Label-set routes: banks upload their loan-book labels (JSON or CSV); stored encrypted.
+import { Hono } from 'hono';
+import { LabelSetUpload } from '../../../client-sdk/contract/resources.ts';
+import type { LabContext } from '../../context.ts';
+import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
+import { HttpError, notFound } from '../http-error.ts';
+import { parseJson, parseValue } from '../validate.ts';
+
+/** Parses `entity,label` CSV (header required) into the JSON upload shape, keeping row numbers for errors. */
+function csvToUpload(text: string, name: string): unknown {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
+  const ei = header.indexOf('entity');
+  const li = header.indexOf('label');
+  if (ei < 0 || li < 0) throw new HttpError(400, 'invalid_request', 'CSV header must contain entity and label', 'header');
+  return {
+    name,
+    rows: lines.map((line) => {
+      const cells = line.split(',');
+      const raw = cells[li]?.trim();
+      return { entity: cells[ei]?.trim(), label: raw === '1' ? 1 : raw === '0' ? 0 : raw };
+    }),
+  };
+}
+
+/**
+ * @example
+ * app.route('/v1/label-sets', labelSetRoutes(ctx));
+ */
+export function labelSetRoutes(ctx: LabContext) {
+  return new Hono<AuthEnv>()
+    .post('/', requireRole('bank-scientist'), async (c) => {
+      const p = c.get('principal');
+      const isCsv = (c.req.header('content-type') ?? '').startsWith('text/csv');
+      const upload = isCsv
+        ? parseValue(LabelSetUpload, csvToUpload(await c.req.text(), c.req.query('name') ?? 'upload.csv'))
+        : await parseJson(c, LabelSetUpload);
+      const seen = new Set<string>();
+      upload.rows.forEach((r, i) => {
+        if (seen.has(r.entity)) throw new HttpError(400, 'invalid_request', `duplicate entity ${r.entity}`, `rows.${i}.entity`);
+        seen.add(r.entity);
+      });
+      const meta = await ctx.labelSets.create(p.tenant, upload.name, {
+        entities: upload.rows.map((r) => r.entity),
+        labels: upload.rows.map((r) => r.label),
+      });
+      await ctx.audit.append({ kind: 'label_set.created', actor: actorOf(p), tenant: p.tenant, subject: meta.id, details: { rows: meta.rows } });
+      return c.json(meta, 201);
+    })
+    .get('/:id', requireRole('bank-scientist', 'operator'), async (c) => {
+      const p = c.get('principal');
+      const meta = await ctx.labelSets.meta(c.req.param('id'));
+      if (!meta || !canSee(p, meta.tenant)) throw notFound('label set');
+      await ctx.audit.append({ kind: 'label_set.read', actor: actorOf(p), tenant: meta.tenant, subject: meta.id });
+      return c.json(meta);
+    });
+}

@@ -1,0 +1,45 @@
+// Request parsing at the boundary: JSON bodies through zod, errors that name the field.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { HttpError } from './http-error.ts';
+
+/**
+ * Turns the first zod issue into a 400 naming the dotted field path (`model.l2`, `features.3`).
+ * Unknown keys name the key itself, so `{"modle": …}` answers with field `modle`.
+ *
+ * @example
+ * throw zodToHttp(result.error);
+ */
+export function zodToHttp(error: z.ZodError, base: string[] = []): HttpError {
+  const issue = error.issues[0]!;
+  const path = [...base, ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys') {
+    const field = [...path, issue.keys[0]!].join('.');
+    return new HttpError(400, 'invalid_request', `unknown field '${field}'`, field);
+  }
+  const field = path.join('.') || undefined;
+  return new HttpError(400, 'invalid_request', field ? `${field}: ${issue.message}` : issue.message, field);
+}
+
+/**
+ * Reads and validates a JSON body; malformed JSON and schema errors become 400s, never 500s.
+ *
+ * @example
+ * const spec = await parseJson(c, JobSpec);
+ */
+export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new HttpError(400, 'invalid_request', 'body must be valid JSON', 'body');
+  }
+  return parseValue(schema, body);
+}
+
+/** Validates an already-parsed value. */
+export function parseValue<S extends z.ZodType>(schema: S, value: unknown, base: string[] = []): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw zodToHttp(result.error, base);
+  return result.data;
+}

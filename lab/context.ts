@@ -1,0 +1,71 @@
+// Everything a lab process needs, wired once: Redis, key layout, stores, queues, audit.
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { BlobStore } from './infra/blob-store.ts';
+import { connectRedis, type LabKeys, labKeys, queueNames } from './infra/redis.ts';
+import { AuditLog } from './store/audit.ts';
+import { AuthorizationRegistry } from './store/authorizations.ts';
+import { DomainDirectory } from './store/domains.ts';
+import { JobStore } from './store/jobs.ts';
+import { LabelSetStore } from './store/label-sets.ts';
+import { ModelStore } from './store/models.ts';
+
+export interface LabContext {
+  redis: Redis;
+  keys: LabKeys;
+  jobs: JobStore;
+  labelSets: LabelSetStore;
+  models: ModelStore;
+  domains: DomainDirectory;
+  authorizations: AuthorizationRegistry;
+  audit: AuditLog;
+  blobs: BlobStore;
+  coordinatorQueue: Queue;
+  /** Queue + events of a domain, created on first use (scoring waits on results). */
+  domainQueue(id: string): { queue: Queue; events: QueueEvents };
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const ctx = createContext({ redisUrl: 'redis://127.0.0.1:6379', prefix: 'jml', masterKey });
+ */
+export function createContext(opts: { redisUrl: string; prefix: string; masterKey: Buffer }): LabContext {
+  const redis = connectRedis(opts.redisUrl);
+  const keys = labKeys(opts.prefix);
+  const bull = { connection: redis, prefix: keys.bull };
+  const coordinatorQueue = new Queue(queueNames.coordinator, bull);
+  const domainQueues = new Map<string, { queue: Queue; events: QueueEvents }>();
+  const audit = new AuditLog(redis, keys);
+  return {
+    redis,
+    keys,
+    jobs: new JobStore(redis, keys),
+    labelSets: new LabelSetStore(redis, keys, opts.masterKey),
+    models: new ModelStore(redis, keys),
+    domains: new DomainDirectory(redis, keys),
+    authorizations: new AuthorizationRegistry(redis, keys),
+    audit,
+    blobs: new BlobStore(redis, keys),
+    coordinatorQueue,
+    domainQueue(id) {
+      let entry = domainQueues.get(id);
+      if (!entry) {
+        const name = queueNames.domain(id);
+        entry = {
+          queue: new Queue(name, bull),
+          // QueueEvents blocks on XREAD, so it gets its own connection.
+          events: new QueueEvents(name, { connection: { url: opts.redisUrl }, prefix: keys.bull }),
+        };
+        domainQueues.set(id, entry);
+      }
+      return entry;
+    },
+    async close() {
+      for (const { queue, events } of domainQueues.values()) await Promise.all([queue.close(), events.close()]);
+      await coordinatorQueue.close();
+      await audit.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Redis connections and the key layout of one lab instance (everything under its prefix).
+import { Redis } from 'ioredis';
+
+/**
+ * A Redis connection suitable for BullMQ workers (no per-command retry limit).
+ *
+ * @example
+ * const redis = connectRedis('redis://127.0.0.1:6379');
+ */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+/**
+ * Key names of a lab instance. Keeping them in one place is what makes prefixes airtight.
+ *
+ * @example
+ * const keys = labKeys('jml'); keys.job('job_x'); // 'jml:job:job_x'
+ */
+export function labKeys(prefix: string) {
+  return {
+    prefix,
+    /** BullMQ's own prefix: queues live under it. */
+    bull: `${prefix}:bull`,
+    apiKey: (hash: string) => `${prefix}:apikey:${hash}`,
+    job: (id: string) => `${prefix}:job:${id}`,
+    jobsByTenant: (tenant: string) => `${prefix}:jobs:tenant:${tenant}`,
+    jobsAll: `${prefix}:jobs:all`,
+    run: (jobId: string) => `${prefix}:run:${jobId}`,
+    labelSet: (id: string) => `${prefix}:labelset:${id}`,
+    model: (id: string) => `${prefix}:model:${id}`,
+    domain: (id: string) => `${prefix}:domain:${id}`,
+    domains: `${prefix}:domains`,
+    authorization: (bank: string) => `${prefix}:authz:${bank}`,
+    blob: (hash: string) => `${prefix}:blob:${hash}`,
+    audit: `${prefix}:audit`,
+  };
+}
+export type LabKeys = ReturnType<typeof labKeys>;
+
+/** BullMQ queue names: one per domain, one for the coordinator's step jobs. */
+export const queueNames = {
+  coordinator: 'lab.coordinator',
+  domain: (id: string) => `domain.${id}`,
+};

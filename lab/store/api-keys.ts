@@ -1,0 +1,50 @@
+// API keys: 32 random bytes shown once, stored only as their SHA-256, each bound to a role and a tenant.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { Role } from '../../client-sdk/contract/resources.ts';
+import type { LabKeys } from '../infra/redis.ts';
+
+export const Principal = z.object({
+  keyId: z.string(),
+  role: Role,
+  /** A bank id, or `platform` for operators. */
+  tenant: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+});
+export type Principal = z.infer<typeof Principal>;
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/**
+ * Creates a key and returns it in clear exactly once; Redis keeps only its hash.
+ *
+ * @example
+ * const { key } = await createApiKey(redis, keys, { role: 'operator', tenant: 'platform', name: 'ops-1' });
+ */
+export async function createApiKey(
+  redis: Redis,
+  keys: LabKeys,
+  input: { role: Role; tenant: string; name: string },
+): Promise<{ key: string; principal: Principal }> {
+  if (input.role === 'operator' && input.tenant !== 'platform') throw new Error('operator keys belong to tenant platform');
+  if (input.role !== 'operator' && input.tenant === 'platform') throw new Error('bank keys need a bank tenant');
+  const key = `jml_${randomBytes(32).toString('base64url')}`;
+  const hash = hashKey(key);
+  const principal: Principal = { ...input, keyId: hash.slice(0, 12), createdAt: new Date().toISOString() };
+  await redis.set(keys.apiKey(hash), JSON.stringify(principal));
+  return { key, principal };
+}
+
+/**
+ * Resolves a presented key to its principal, or null.
+ *
+ * @example
+ * const who = await lookupApiKey(redis, keys, bearer);
+ */
+export async function lookupApiKey(redis: Redis, keys: LabKeys, key: string): Promise<Principal | null> {
+  if (!/^jml_[A-Za-z0-9_-]{43}$/.test(key)) return null;
+  const raw = await redis.get(keys.apiKey(hashKey(key)));
+  return raw ? Principal.parse(JSON.parse(raw)) : null;
+}

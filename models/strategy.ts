@@ -1,0 +1,103 @@
+// The federated strategy contract: one model kind = one file implementing `Strategy`.
+
+/**
+ * A domain's training rows, columnar-free: row-major features (`NaN` = missing) and 0/1 labels.
+ *
+ * @example
+ * const rows: LocalRows = { x: new Float64Array([1, 2, 3, 4]), y: new Float64Array([0, 1]), n: 2, d: 2 };
+ */
+export interface LocalRows {
+  /** Row-major n × d matrix; `NaN` marks a missing value. */
+  x: Float64Array;
+  /** Labels, 0 or 1, length n. */
+  y: Float64Array;
+  n: number;
+  d: number;
+}
+
+/**
+ * Dense kernels a strategy may borrow from its host. The enclave supplies TensorFlow.js-backed
+ * versions; tests and pooled fits use the plain-JS ones from `linalg.ts`.
+ *
+ * @example
+ * const h = ops.xtwx(x, w, n, d); // d × d, row-major
+ */
+export interface DenseOps {
+  /** Xᵀ diag(w) X for a row-major n × d matrix. Precision may be float32: used for curvature only. */
+  xtwx(x: Float64Array, w: Float64Array, n: number, d: number): Float64Array;
+}
+
+/**
+ * What a domain returns for a round: named numeric vectors whose element-wise sum over domains is
+ * the aggregate. Keeping updates additive is what lets CKKS sum them without decrypting.
+ *
+ * @example
+ * const u: Update = { n: [120], grad: [0.1, -0.2] };
+ */
+export type Update = Record<string, number[]>;
+
+/**
+ * The instruction a coordinator sends to every domain for one round.
+ *
+ * @example
+ * const i: RoundInstruction = { phase: 'update', params: { beta: [0, 0] } };
+ */
+export interface RoundInstruction {
+  phase: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * A federated model kind, in the manner of Flower's strategies: configure a round, compute the
+ * local update on one domain's rows, aggregate, advance. Pure: no I/O, no clock, no randomness
+ * that is not seeded from the state.
+ *
+ * @example
+ * let state = strategy.init(config, featureCount);
+ * for (let r = strategy.configureRound(state); r; r = strategy.configureRound(state)) {
+ *   const updates = domains.map((rows) => strategy.localUpdate(r, rows, ops, caches.get(rows)));
+ *   state = strategy.next(state, sumUpdates(updates));
+ * }
+ * const model = strategy.finalModel(state);
+ */
+export interface Strategy<Config, State, Model> {
+  readonly kind: string;
+  init(config: Config, featureCount: number): State;
+  /** The next round's instruction, or `null` when training is done. */
+  configureRound(state: State): RoundInstruction | null;
+  /** Runs inside an enclave. `cache` persists across rounds of the same job in the same enclave. */
+  localUpdate(instruction: RoundInstruction, rows: LocalRows, ops: DenseOps, cache: Map<string, unknown>): Update;
+  next(state: State, aggregate: Update): State;
+  /** Training loss after the last aggregated round, for progress reports (`null` before any). */
+  loss(state: State): number | null;
+  finalModel(state: State): Model;
+  /** Probability of the positive class for each row of a row-major matrix (missing values allowed). */
+  predict(model: Model, x: Float64Array, n: number): Float64Array;
+  /**
+   * Optional: names of up to `limit` features that push one row's risk up the most (reason codes),
+   * most important first. `featureNames` names the model's columns in order.
+   */
+  reasons?(model: Model, row: Float64Array, featureNames: readonly string[], limit: number): string[];
+}
+
+/**
+ * Element-wise sum of domain updates (plain aggregation).
+ *
+ * @example
+ * sumUpdates([{ a: [1, 2] }, { a: [3, 4] }]); // { a: [4, 6] }
+ */
+export function sumUpdates(updates: readonly Update[]): Update {
+  const first = updates[0];
+  if (!first) throw new Error('sumUpdates: no updates to aggregate');
+  const out: Update = {};
+  for (const key of Object.keys(first)) {
+    const acc = new Array<number>(first[key]!.length).fill(0);
+    for (const u of updates) {
+      const v = u[key];
+      if (!v || v.length !== acc.length) throw new Error(`sumUpdates: update field '${key}' has a different shape`);
+      for (let i = 0; i < acc.length; i++) acc[i]! += v[i]!;
+    }
+    out[key] = acc;
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+// Starts the lab's processes (API, coordinators, one broker per domain) as real child processes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface StackOptions {
+  redisUrl: string;
+  prefix: string;
+  masterKey: string;
+  domainDirs: string[];
+  /** Coordinator lock duration; short values make takeover after a crash fast (tests). */
+  coordinatorLockMs?: number;
+  /** Forward the processes' stderr (default: true). */
+  showLogs?: boolean;
+}
+
+export interface Stack {
+  url: string;
+  processes: Map<string, ChildProcess>;
+  startCoordinator(name?: string): Promise<ChildProcess>;
+  /** SIGKILL one process by name (`api`, `coordinator`, `broker:<domain dir name>`). */
+  kill(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Spawns a TypeScript entry point and resolves with its first JSON stdout line. */
+function launch(args: string[], env: NodeJS.ProcessEnv, showLogs: boolean): Promise<{ child: ChildProcess; hello: Record<string, unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', showLogs ? 'inherit' : 'ignore'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')}: no start-up line within 30 s`));
+    }, 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited during start-up (code ${code})`));
+    });
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      try {
+        resolve({ child, hello: JSON.parse(line) as Record<string, unknown> });
+      } catch {
+        reject(new Error(`${args.join(' ')}: unexpected start-up line ${line}`));
+      }
+    });
+  });
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+/**
+ * @example
+ * const stack = await startStack({ redisUrl, prefix, masterKey, domainDirs });
+ * const lab = new LabClient({ baseUrl: stack.url, apiKey });
+ * await stack.stop();
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const env = {
+    ...process.env,
+    REDIS_URL: opts.redisUrl,
+    LAB_PREFIX: opts.prefix,
+    LAB_MASTER_KEY: opts.masterKey,
+  };
+  const showLogs = opts.showLogs ?? true;
+  const processes = new Map<string, ChildProcess>();
+  let coordinators = 0;
+
+  const startCoordinator = async (name = `coordinator-${++coordinators}`) => {
+    const args = ['lab/cli/main.ts', 'coordinator', ...(opts.coordinatorLockMs ? ['--lock-ms', String(opts.coordinatorLockMs)] : [])];
+    const { child } = await launch(args, env, showLogs);
+    processes.set(name, child);
+    return child;
+  };
+
+  try {
+    const [api] = await Promise.all([
+      launch(['lab/cli/main.ts', 'serve', '--port', '0'], env, showLogs),
+      startCoordinator('coordinator'),
+      ...opts.domainDirs.map(async (dir) => {
+        const { child } = await launch(['enclave-worker/main.ts', '--domain', dir], env, showLogs);
+        processes.set(`broker:${path.basename(dir)}`, child);
+      }),
+    ]);
+    processes.set('api', api.child);
+    return {
+      url: String(api.hello.listening),
+      processes,
+      startCoordinator,
+      async kill(name) {
+        const child = processes.get(name);
+        if (child) await stopChild(child, 'SIGKILL');
+      },
+      async stop() {
+        await Promise.all([...processes.values()].map((c) => stopChild(c, 'SIGTERM')));
+      },
+    };
+  } catch (err) {
+    await Promise.all([...processes.values()].map((c) => stopChild(c, 'SIGKILL')));
+    throw err;
+  }
+}
