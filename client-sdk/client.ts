@@ -39,10 +39,18 @@ export class LabClient {
     this.doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  private async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  private async request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
     const res = await this.doFetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.opts.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${this.opts.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -54,7 +62,10 @@ export class LabClient {
     }
     if (!res.ok) throw errorFor(res.status, ErrorBody.safeParse(json).data?.error);
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new ContractError(`${method} ${path}: response does not match the contract: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new ContractError(
+        `${method} ${path}: response does not match the contract: ${parsed.error.message}`,
+      );
     return parsed.data;
   }
 
@@ -68,8 +79,10 @@ export class LabClient {
     submit: (spec: JobSpecInput) => this.request('POST', '/v1/jobs', Job, spec),
     get: (id: string) => this.request('GET', `/v1/jobs/${encodeURIComponent(id)}`, Job),
     list: async () => (await this.request('GET', '/v1/jobs', JobList)).data,
-    approve: (id: string, note = '') => this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note }),
-    reject: (id: string, note = '') => this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/reject`, Job, { note }),
+    approve: (id: string, note = '') =>
+      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note }),
+    reject: (id: string, note = '') =>
+      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/reject`, Job, { note }),
     /**
      * Polls until the job ends (succeeded, failed, rejected, cancelled); `onProgress` sees each new round.
      *
@@ -78,7 +91,11 @@ export class LabClient {
      */
     wait: async (
       id: string,
-      opts: { intervalMs?: number; timeoutMs?: number; onProgress?: (p: Job['progress'][number]) => void } = {},
+      opts: {
+        intervalMs?: number;
+        timeoutMs?: number;
+        onProgress?: (p: Job['progress'][number]) => void;
+      } = {},
     ): Promise<Job> => {
       const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
       let seen = 0;

@@ -42,7 +42,10 @@ const byStatus: Record<number, typeof LabApiError> = {
 };
 
 /** Builds the typed error for a status and the server's error body. */
-export function errorFor(status: number, body: { code?: ErrorCode; message?: string; field?: string } | undefined): LabApiError {
+export function errorFor(
+  status: number,
+  body: { code?: ErrorCode; message?: string; field?: string } | undefined,
+): LabApiError {
   const Cls = byStatus[status] ?? LabApiError;
   return new Cls(status, body?.code ?? 'unknown', body?.message ?? `HTTP ${status}`, body?.field);
 }

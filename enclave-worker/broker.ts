@@ -14,10 +14,10 @@ import {
   TrainResult,
   TrainTask,
 } from '../lab/infra/task-protocol.ts';
-import { LabelColumns } from '../lab/store/label-sets.ts';
 import { DomainDirectory } from '../lab/store/domains.ts';
+import { LabelColumns } from '../lab/store/label-sets.ts';
 import { type DomainManifest, loadManifest } from './data/manifest.ts';
-import { EnclaveProcess, EnclaveRefusedError, type EnclaveLimits, defaultLimits } from './enclave-process.ts';
+import { defaultLimits, type EnclaveLimits, EnclaveProcess, EnclaveRefusedError } from './enclave-process.ts';
 import { LoadResult, RoundResult, ScoreResultBody } from './protocol.ts';
 
 export interface BrokerOptions {
@@ -85,7 +85,13 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       const p = (async () => {
         const enclave = await EnclaveProcess.start(dir, limits);
         try {
-          const labels = LabelColumns.parse(JSON.parse(open(privateKeyPem, await blobs.get(task.setup.labelsRef), Buffer.from(task.jobId)).toString('utf8')));
+          const labels = LabelColumns.parse(
+            JSON.parse(
+              open(privateKeyPem, await blobs.get(task.setup.labelsRef), Buffer.from(task.jobId)).toString(
+                'utf8',
+              ),
+            ),
+          );
           LoadResult.parse(
             await enclave.request({
               type: 'load',
@@ -112,7 +118,13 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   }
 
   function scorerEnclave(): Promise<EnclaveProcess> {
-    if (scorer) return scorer.then((e) => (e.alive ? e : ((scorer = null), scorerEnclave())));
+    if (scorer) {
+      return scorer.then((e) => {
+        if (e.alive) return e;
+        scorer = null;
+        return scorerEnclave();
+      });
+    }
     scorer = (async () => {
       const enclave = await EnclaveProcess.start(dir, limits);
       await enclave.request({ type: 'load-scorer', features: numericFeatures });
@@ -124,19 +136,31 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   async function train(task: TrainTask): Promise<TrainResult> {
     const enclave = await jobEnclave(task);
-    const body = RoundResult.parse(await enclave.request({ type: 'round', jobId: task.jobId, instruction: task.instruction }));
-    return TrainResult.parse({ jobId: task.jobId, round: task.round, domain: manifest.id, backend: enclave.backend, ...body });
+    const body = RoundResult.parse(
+      await enclave.request({ type: 'round', jobId: task.jobId, instruction: task.instruction }),
+    );
+    return TrainResult.parse({
+      jobId: task.jobId,
+      round: task.round,
+      domain: manifest.id,
+      backend: enclave.backend,
+      ...body,
+    });
   }
 
   async function score(task: ScoreTask): Promise<ScoreTaskResult> {
     const enclave = await scorerEnclave();
-    return ScoreResultBody.parse(await enclave.request({ type: 'score', model: task.model, entities: task.entities }));
+    return ScoreResultBody.parse(
+      await enclave.request({ type: 'score', model: task.model, entities: task.entities }),
+    );
   }
 
   async function process(job: Job): Promise<unknown> {
     const parsed = job.name === 'train' ? TrainTask.safeParse(job.data) : ScoreTask.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`malformed ${job.name} task: ${parsed.error.issues[0]?.message}`);
-    if (parsed.data.domain !== manifest.id) throw new UnrecoverableError(`task for domain ${parsed.data.domain} reached ${manifest.id}`);
+    if (!parsed.success)
+      throw new UnrecoverableError(`malformed ${job.name} task: ${parsed.error.issues[0]?.message}`);
+    if (parsed.data.domain !== manifest.id)
+      throw new UnrecoverableError(`task for domain ${parsed.data.domain} reached ${manifest.id}`);
     try {
       return parsed.data.kind === 'train' ? await train(parsed.data) : await score(parsed.data);
     } catch (err) {
@@ -154,15 +178,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   worker.on('error', (err) => console.error(`broker ${manifest.id}:`, err.message));
 
   const idleMs = opts.idleMs ?? 10 * 60_000;
-  const sweeper = setInterval(async () => {
-    for (const [jobId, p] of enclaves) {
-      const e = await p.catch(() => null);
-      if (!e || Date.now() - e.lastUsed > idleMs) {
-        e?.kill();
-        enclaves.delete(jobId);
+  const sweeper = setInterval(
+    async () => {
+      for (const [jobId, p] of enclaves) {
+        const e = await p.catch(() => null);
+        if (!e || Date.now() - e.lastUsed > idleMs) {
+          e?.kill();
+          enclaves.delete(jobId);
+        }
       }
-    }
-  }, Math.min(idleMs, 30_000));
+    },
+    Math.min(idleMs, 30_000),
+  );
   const heartbeat = setInterval(() => {
     void directory.publish({ ...registration, publishedAt: new Date().toISOString() }).catch(() => undefined);
   }, 30_000);

@@ -88,7 +88,9 @@ export class EnclaveProcess {
       if (!this.alive) return reject(new Error('enclave is not running'));
       const timer = setTimeout(() => {
         this.kill();
-        reject(new Error(`enclave exceeded its time limit of ${this.limits.requestTimeoutMs} ms and was killed`));
+        reject(
+          new Error(`enclave exceeded its time limit of ${this.limits.requestTimeoutMs} ms and was killed`),
+        );
       }, this.limits.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.child.send({ ...message, id });

@@ -29,7 +29,9 @@ const broker = await startBroker({
   prefix: cfg.prefix,
   concurrency: values.concurrency ? Number(values.concurrency) : undefined,
 });
-console.log(JSON.stringify({ broker: broker.manifest.id, queue: `domain.${broker.manifest.id}`, prefix: cfg.prefix }));
+console.log(
+  JSON.stringify({ broker: broker.manifest.id, queue: `domain.${broker.manifest.id}`, prefix: cfg.prefix }),
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

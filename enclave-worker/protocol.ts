@@ -18,9 +18,19 @@ export const ToEnclave = z.discriminatedUnion('type', [
     seed: z.int(),
     minCohort: z.int().min(1),
   }),
-  z.strictObject({ type: z.literal('round'), id: z.int(), jobId: z.string(), instruction: RoundInstructionWire }),
+  z.strictObject({
+    type: z.literal('round'),
+    id: z.int(),
+    jobId: z.string(),
+    instruction: RoundInstructionWire,
+  }),
   z.strictObject({ type: z.literal('load-scorer'), id: z.int(), features: z.array(z.string()).min(1) }),
-  z.strictObject({ type: z.literal('score'), id: z.int(), model: ScoreModelWire, entities: z.array(z.string()).max(10_000) }),
+  z.strictObject({
+    type: z.literal('score'),
+    id: z.int(),
+    model: ScoreModelWire,
+    entities: z.array(z.string()).max(10_000),
+  }),
 ]);
 export type ToEnclave = z.infer<typeof ToEnclave>;
 
@@ -31,7 +41,9 @@ export const RoundResult = z.strictObject({
   computeMs: z.number(),
 });
 export const ScoreResultBody = z.strictObject({
-  scores: z.array(z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) })),
+  scores: z.array(
+    z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) }),
+  ),
 });
 
 /** Enclave → broker. */

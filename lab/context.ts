@@ -62,7 +62,8 @@ export function createContext(opts: { redisUrl: string; prefix: string; masterKe
       return entry;
     },
     async close() {
-      for (const { queue, events } of domainQueues.values()) await Promise.all([queue.close(), events.close()]);
+      for (const { queue, events } of domainQueues.values())
+        await Promise.all([queue.close(), events.close()]);
       await coordinatorQueue.close();
       await audit.close();
       redis.disconnect();

@@ -61,7 +61,12 @@ async function main(): Promise<number> {
   ];
   try {
     say(`Redis: ${redis.url} (key prefix ${prefix})`);
-    const world = await generateWorld({ out: worldDir, enterprises: Number(values.enterprises), domains: 3, seed: Number(values.seed) });
+    const world = await generateWorld({
+      out: worldDir,
+      enterprises: Number(values.enterprises),
+      domains: 3,
+      seed: Number(values.seed),
+    });
     say(
       `World: ${world.enterprises} enterprises in ${world.domains.map((d) => d.id).join(', ')}; ` +
         `${world.bank} loan book ${world.labels.rows} rows, ${world.labels.positives} defaults`,
@@ -79,13 +84,21 @@ async function main(): Promise<number> {
 
     const result = await runScenario(stack.url, keys, worldDir, world, {
       onProgress: (p) =>
-        say(`  round ${String(p.round).padStart(2)} ${p.phase.padEnd(7)} loss ${p.loss === null ? '—' : p.loss.toFixed(4)}  rows ${p.rows}  ${(p.elapsedMs / 1000).toFixed(1)} s`),
+        say(
+          `  round ${String(p.round).padStart(2)} ${p.phase.padEnd(7)} loss ${p.loss === null ? '—' : p.loss.toFixed(4)}  rows ${p.rows}  ${(p.elapsedMs / 1000).toFixed(1)} s`,
+        ),
     });
     const { model, scored } = result;
-    say(`Model ${model.id}: holdout AUC ${model.metrics.auc.toFixed(4)}, KS ${model.metrics.ks.toFixed(4)} ` +
-      `(${model.metrics.rows} holdout rows, ${model.metrics.positives} defaults; backend ${model.backend})`);
+    say(
+      `Model ${model.id}: holdout AUC ${model.metrics.auc.toFixed(4)}, KS ${model.metrics.ks.toFixed(4)} ` +
+        `(${model.metrics.rows} holdout rows, ${model.metrics.positives} defaults; backend ${model.backend})`,
+    );
     for (const r of scored.results) {
-      say(r.ok ? `  ${r.entity}  PD ${(r.probability * 100).toFixed(2)}%  score ${r.score.toFixed(0)}  reasons: ${r.reasons.join(', ')}` : `  ${r.entity}  ${r.error}`);
+      say(
+        r.ok
+          ? `  ${r.entity}  PD ${(r.probability * 100).toFixed(2)}%  score ${r.score.toFixed(0)}  reasons: ${r.reasons.join(', ')}`
+          : `  ${r.entity}  ${r.error}`,
+      );
     }
     const scoredCount = scored.results.filter((r) => r.ok).length;
     if (values.serve) {

@@ -83,7 +83,8 @@ export async function loadManifest(dir: string): Promise<DomainManifest> {
   for (const ds of parsed.data.datasets) {
     for (const col of ds.columns) {
       const name = `${ds.name}.${col.name}`;
-      if (seen.has(name)) throw new Error(`${file}: field 'datasets.${ds.name}.columns' duplicate column ${col.name}`);
+      if (seen.has(name))
+        throw new Error(`${file}: field 'datasets.${ds.name}.columns' duplicate column ${col.name}`);
       seen.add(name);
     }
   }

@@ -18,7 +18,11 @@ export interface FeatureTable {
  * @example
  * const table = await loadFeatureTable(dir, manifest, ['tax.annual_tax_paid']);
  */
-export async function loadFeatureTable(dir: string, manifest: DomainManifest, features: readonly string[]): Promise<FeatureTable> {
+export async function loadFeatureTable(
+  dir: string,
+  manifest: DomainManifest,
+  features: readonly string[],
+): Promise<FeatureTable> {
   const byDataset = new Map<string, { column: string; j: number }[]>();
   features.forEach((f, j) => {
     const [ds, column] = f.split('.') as [string, string];
@@ -38,7 +42,8 @@ export async function loadFeatureTable(dir: string, manifest: DomainManifest, fe
     const header = lines[0]!.trim().split(',');
     const keyAt = header.indexOf(spec.key);
     const at = cols.map(({ column, j }) => ({ i: header.indexOf(column), j }));
-    if (keyAt < 0 || at.some((c) => c.i < 0)) throw new Error(`${spec.file}: header does not match the manifest`);
+    if (keyAt < 0 || at.some((c) => c.i < 0))
+      throw new Error(`${spec.file}: header does not match the manifest`);
     for (let li = 1; li < lines.length; li++) {
       const line = lines[li]!.trim();
       if (!line) continue;
@@ -58,7 +63,9 @@ export async function loadFeatureTable(dir: string, manifest: DomainManifest, fe
     }
   }
   const x = new Float64Array(rows.length * d);
-  rows.forEach((row, r) => x.set(row, r * d));
+  rows.forEach((row, r) => {
+    x.set(row, r * d);
+  });
   return { features: [...features], index, x };
 }
 

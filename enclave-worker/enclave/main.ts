@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { localEvaluation } from '../../models/evaluation.ts';
 import { getStrategy } from '../../models/registry.ts';
 import type { LocalRows, RoundInstruction } from '../../models/strategy.ts';
-import { type FeatureTable, gatherRows, loadFeatureTable } from '../data/table.ts';
 import { type DomainManifest, loadManifest } from '../data/manifest.ts';
+import { type FeatureTable, gatherRows, loadFeatureTable } from '../data/table.ts';
 import { type FromEnclave, ToEnclave } from '../protocol.ts';
 import { initBackend, tfOps } from './backend.ts';
 
@@ -34,7 +34,9 @@ function inHoldout(seed: number, entity: string, fraction: number): boolean {
 
 function subset(x: Float64Array, y: number[], d: number, keep: number[]): LocalRows {
   const out = new Float64Array(keep.length * d);
-  keep.forEach((r, i) => out.set(x.subarray(r * d, (r + 1) * d), i * d));
+  keep.forEach((r, i) => {
+    out.set(x.subarray(r * d, (r + 1) * d), i * d);
+  });
   return { x: out, y: Float64Array.from(keep, (r) => y[r]!), n: keep.length, d };
 }
 
@@ -52,10 +54,15 @@ async function main(dir: string) {
         const d = msg.features.length;
         const trainIdx: number[] = [];
         const holdIdx: number[] = [];
-        msg.entities.forEach((e, i) => (inHoldout(msg.seed, e, msg.holdoutFraction) ? holdIdx : trainIdx).push(i));
+        msg.entities.forEach((e, i) => {
+          (inHoldout(msg.seed, e, msg.holdoutFraction) ? holdIdx : trainIdx).push(i);
+        });
         const train = subset(x, msg.labels, d, trainIdx);
         const holdout = subset(x, msg.labels, d, holdIdx);
-        if (train.n < msg.minCohort) throw new EnclaveRefusal(`training cohort of ${train.n} rows is below the minimum ${msg.minCohort}`);
+        if (train.n < msg.minCohort)
+          throw new EnclaveRefusal(
+            `training cohort of ${train.n} rows is below the minimum ${msg.minCohort}`,
+          );
         jobs.set(msg.jobId, { jobId: msg.jobId, modelKind: msg.modelKind, train, holdout, cache: new Map() });
         return { train: train.n, holdout: holdout.n, positives: train.y.reduce((s, v) => s + v, 0) };
       }
@@ -64,7 +71,11 @@ async function main(dir: string) {
         if (!job) throw new Error(`job ${msg.jobId} is not loaded in this enclave`);
         const started = performance.now();
         const update = evaluateOrTrain(job, msg.instruction);
-        return { update, rows: { train: job.train.n, holdout: job.holdout.n }, computeMs: performance.now() - started };
+        return {
+          update,
+          rows: { train: job.train.n, holdout: job.holdout.n },
+          computeMs: performance.now() - started,
+        };
       }
       case 'load-scorer': {
         scorer = await loadFeatureTable(dir, manifest, msg.features);
@@ -75,7 +86,8 @@ async function main(dir: string) {
         const table = scorer;
         const strategy = getStrategy(msg.model.kind);
         const cols = msg.model.features.map((f) => table.features.indexOf(f));
-        if (cols.some((c) => c < 0)) throw new EnclaveRefusal('model uses a feature this scorer does not hold');
+        if (cols.some((c) => c < 0))
+          throw new EnclaveRefusal('model uses a feature this scorer does not hold');
         const all = gatherRows(table, msg.entities);
         const d = msg.model.features.length;
         const x = new Float64Array(msg.entities.length * d);
@@ -108,12 +120,23 @@ async function main(dir: string) {
     const parsed = ToEnclave.safeParse(raw);
     if (!parsed.success) {
       const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
-      send({ type: 'error', id, message: `malformed message: ${parsed.error.issues[0]?.message}`, retryable: false });
+      send({
+        type: 'error',
+        id,
+        message: `malformed message: ${parsed.error.issues[0]?.message}`,
+        retryable: false,
+      });
       return;
     }
     handle(parsed.data).then(
       (body) => send({ type: 'ok', id: parsed.data.id, body }),
-      (err: Error) => send({ type: 'error', id: parsed.data.id, message: err.message, retryable: !(err instanceof EnclaveRefusal) }),
+      (err: Error) =>
+        send({
+          type: 'error',
+          id: parsed.data.id,
+          message: err.message,
+          retryable: !(err instanceof EnclaveRefusal),
+        }),
     );
   });
   process.on('disconnect', () => process.exit(0));

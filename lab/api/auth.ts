@@ -18,7 +18,8 @@ export function authenticate(ctx: LabContext): MiddlewareHandler<AuthEnv> {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer (\S+)$/.exec(header);
     const principal = match ? await lookupApiKey(ctx.redis, ctx.keys, match[1]!) : null;
-    if (!principal) throw new HttpError(401, 'unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
+    if (!principal)
+      throw new HttpError(401, 'unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
     c.set('principal', principal);
     await next();
   };
@@ -33,7 +34,8 @@ export function authenticate(ctx: LabContext): MiddlewareHandler<AuthEnv> {
 export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
   return async function checkRole(c, next) {
     const { role } = c.get('principal');
-    if (!roles.includes(role)) throw new HttpError(403, 'forbidden', `this action needs role ${roles.join(' or ')}`);
+    if (!roles.includes(role))
+      throw new HttpError(403, 'forbidden', `this action needs role ${roles.join(' or ')}`);
     await next();
   };
 }

@@ -51,9 +51,12 @@ if (values.help || !command) {
   process.exit(values.help ? 0 : 2);
 } else if (command === 'serve') {
   const ctx = createContext({ ...cfg, masterKey: masterKeyFrom(process.env.LAB_MASTER_KEY) });
-  const server = serve({ fetch: createApp(ctx).fetch, port: Number(values.port), hostname: values.host }, (info) => {
-    console.log(JSON.stringify({ listening: `http://${values.host}:${info.port}`, prefix: cfg.prefix }));
-  });
+  const server = serve(
+    { fetch: createApp(ctx).fetch, port: Number(values.port), hostname: values.host },
+    (info) => {
+      console.log(JSON.stringify({ listening: `http://${values.host}:${info.port}`, prefix: cfg.prefix }));
+    },
+  );
   onSignals(async () => {
     await new Promise((r) => server.close(r));
     await ctx.close();
@@ -61,7 +64,10 @@ if (values.help || !command) {
 } else if (command === 'coordinator') {
   const ctx = createContext({ ...cfg, masterKey: masterKeyFrom(process.env.LAB_MASTER_KEY) });
   const lock = values['lock-ms'] ? Number(values['lock-ms']) : undefined;
-  const worker = startCoordinator(ctx, lock ? { lockDurationMs: lock, stalledIntervalMs: Math.max(500, lock / 2) } : {});
+  const worker = startCoordinator(
+    ctx,
+    lock ? { lockDurationMs: lock, stalledIntervalMs: Math.max(500, lock / 2) } : {},
+  );
   console.log(JSON.stringify({ coordinator: 'started', prefix: cfg.prefix }));
   onSignals(async () => {
     await worker.close();
@@ -80,7 +86,9 @@ if (values.help || !command) {
       tenant: values.tenant,
       name: values.name ?? `${role.data}@${values.tenant}`,
     });
-    console.log(JSON.stringify({ key, keyId: principal.keyId, role: principal.role, tenant: principal.tenant }));
+    console.log(
+      JSON.stringify({ key, keyId: principal.keyId, role: principal.role, tenant: principal.tenant }),
+    );
   } catch (err) {
     console.error(`lab keys create: ${(err as Error).message}`);
     process.exitCode = 2;

@@ -40,7 +40,8 @@ export function startCoordinator(ctx: LabContext, opts: CoordinatorOptions = {})
     maxStalledCount: 10,
   });
   worker.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void failJob(ctx, StepData.parse(job.data).jobId, err.message);
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+      void failJob(ctx, StepData.parse(job.data).jobId, err.message);
   });
   worker.on('error', (err) => console.error('coordinator:', err.message));
   void resumeApproved(ctx);
@@ -58,7 +59,13 @@ async function failJob(ctx: LabContext, jobId: string, reason: string): Promise<
   const job = await ctx.jobs.get(jobId);
   if (!job || ['succeeded', 'failed', 'cancelled', 'rejected'].includes(job.status)) return;
   await ctx.jobs.transition(jobId, 'failed', (j) => ({ ...j, error: reason }));
-  await ctx.audit.append({ kind: 'job.failed', actor: 'coordinator', tenant: job.tenant, subject: jobId, details: { reason } });
+  await ctx.audit.append({
+    kind: 'job.failed',
+    actor: 'coordinator',
+    tenant: job.tenant,
+    subject: jobId,
+    details: { reason },
+  });
 }
 
 async function runStep(ctx: LabContext, bullJob: BullJob, token: string | undefined): Promise<void> {
@@ -75,17 +82,32 @@ async function runStep(ctx: LabContext, bullJob: BullJob, token: string | undefi
   if (data.step === 'prepare') {
     if (job.status === 'approved') {
       await ctx.jobs.transition(job.id, 'running');
-      await ctx.audit.append({ kind: 'job.running', actor: 'coordinator', tenant: job.tenant, subject: job.id });
+      await ctx.audit.append({
+        kind: 'job.running',
+        actor: 'coordinator',
+        tenant: job.tenant,
+        subject: job.id,
+      });
     }
     try {
       const setup = await run.setupOnce(() => prepareRun(ctx, job, domains));
-      await ctx.jobs.records.update(job.id, (j) => (j.trainingReport ? null : { ...j, trainingReport: setup.report }));
+      await ctx.jobs.records.update(job.id, (j) =>
+        j.trainingReport ? null : { ...j, trainingReport: setup.report },
+      );
     } catch (err) {
       if (err instanceof RunSetupError) return failJob(ctx, job.id, err.message);
       throw err;
     }
     await run.putState(0, strategy.init(job.spec.model, job.spec.features.length));
-    const first = await dispatch(ctx, bullJob, job, run, 0, strategy.configureRound(await run.state(0)), token);
+    const first = await dispatch(
+      ctx,
+      bullJob,
+      job,
+      run,
+      0,
+      strategy.configureRound(await run.state(0)),
+      token,
+    );
     if (!first) throw new WaitingChildrenError();
     data = first;
   }
@@ -94,14 +116,19 @@ async function runStep(ctx: LabContext, bullJob: BullJob, token: string | undefi
   for (;;) {
     const round = data.round;
     const instruction = await run.instruction(round);
-    const failed = Object.entries(await bullJob.getFailedChildrenValues()).filter(([k]) => k.includes(`.r${round}.`));
+    const failed = Object.entries(await bullJob.getFailedChildrenValues()).filter(([k]) =>
+      k.includes(`.r${round}.`),
+    );
     if (failed.length > 0) {
       const [key, reason] = failed[0]!;
       return failJob(ctx, job.id, `domain task ${key.split(':').pop()} failed: ${reason}`);
     }
     const results = await collect(bullJob, job.id, round, domains.map((d) => d.id).sort());
     const aggregate: Update = sumUpdates(results.map((r) => r.update));
-    const rows = results.reduce((s, r) => s + (instruction.phase === 'evaluate' ? r.rows.holdout : r.rows.train), 0);
+    const rows = results.reduce(
+      (s, r) => s + (instruction.phase === 'evaluate' ? r.rows.holdout : r.rows.train),
+      0,
+    );
     if (instruction.phase === 'evaluate') return release(ctx, job, run, results, aggregate, round);
     const state = strategy.next(await run.state(round), aggregate);
     await run.putState(round + 1, state);
@@ -171,7 +198,12 @@ async function dispatch(
   return waiting ? null : data;
 }
 
-async function collect(bullJob: BullJob, jobId: string, round: number, domainIds: string[]): Promise<TrainResult[]> {
+async function collect(
+  bullJob: BullJob,
+  jobId: string,
+  round: number,
+  domainIds: string[],
+): Promise<TrainResult[]> {
   const values = await bullJob.getChildrenValues();
   const byId = new Map(Object.entries(values).map(([k, v]) => [k.split(':').pop()!, v]));
   return domainIds.map((d) => {
@@ -207,7 +239,15 @@ async function release(
     stds: model.stds,
     beta: model.beta,
     rounds: round,
-    metrics: { auc: m.auc, ks: m.ks, gini: m.gini, logLoss: m.logLoss, brier: m.brier, rows: m.rows, positives: m.positives },
+    metrics: {
+      auc: m.auc,
+      ks: m.ks,
+      gini: m.gini,
+      logLoss: m.logLoss,
+      brier: m.brier,
+      rows: m.rows,
+      positives: m.positives,
+    },
     domains: results.map((r) => r.domain),
     backend: [...new Set(results.map((r) => r.backend))].join(','),
     createdAt: new Date().toISOString(),

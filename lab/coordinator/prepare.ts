@@ -23,16 +23,28 @@ export class RunSetupError extends Error {
  * @example
  * const setup = await prepareRun(ctx, job, domains);
  */
-export async function prepareRun(ctx: LabContext, job: Job, domains: DomainRegistration[]): Promise<RunSetup> {
+export async function prepareRun(
+  ctx: LabContext,
+  job: Job,
+  domains: DomainRegistration[],
+): Promise<RunSetup> {
   const rows = await ctx.labelSets.rows(job.spec.labelSetId);
   const allowed = await ctx.authorizations.allowed(job.tenant, rows.entities, 'modelling', new Date());
-  const slices = new Map<string, { entities: string[]; labels: number[] }>(domains.map((d) => [d.id, { entities: [], labels: [] }]));
+  const slices = new Map<string, { entities: string[]; labels: number[] }>(
+    domains.map((d) => [d.id, { entities: [], labels: [] }]),
+  );
   let droppedUnauthorised = 0;
   let droppedNoDomain = 0;
   rows.entities.forEach((entity, i) => {
-    if (!allowed[i]) return void droppedUnauthorised++;
+    if (!allowed[i]) {
+      droppedUnauthorised++;
+      return;
+    }
     const domain = domainForEntity(domains, entity);
-    if (!domain) return void droppedNoDomain++;
+    if (!domain) {
+      droppedNoDomain++;
+      return;
+    }
     const slice = slices.get(domain)!;
     slice.entities.push(entity);
     slice.labels.push(rows.labels[i]!);

@@ -8,7 +8,10 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * const key = masterKeyFrom(process.env.LAB_MASTER_KEY);
  */
 export function masterKeyFrom(value: string | undefined): Buffer {
-  if (!value) throw new Error('LAB_MASTER_KEY is not set (32 random bytes, base64); the lab keeps label sets encrypted with it');
+  if (!value)
+    throw new Error(
+      'LAB_MASTER_KEY is not set (32 random bytes, base64); the lab keeps label sets encrypted with it',
+    );
   const key = Buffer.from(value, 'base64');
   if (key.length !== 32) throw new Error('LAB_MASTER_KEY must decode to exactly 32 bytes');
   return key;

@@ -21,8 +21,14 @@ export interface LabConfig {
  * @example
  * const cfg = loadConfig({ prefix: 'test-1' }); // { redisUrl: 'redis://127.0.0.1:6379', prefix: 'test-1' }
  */
-export function loadConfig(overrides: Partial<LabConfig> = {}, env: NodeJS.ProcessEnv = process.env): LabConfig {
-  const parsed = Env.parse({ REDIS_URL: env.REDIS_URL || undefined, LAB_PREFIX: env.LAB_PREFIX || undefined });
+export function loadConfig(
+  overrides: Partial<LabConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): LabConfig {
+  const parsed = Env.parse({
+    REDIS_URL: env.REDIS_URL || undefined,
+    LAB_PREFIX: env.LAB_PREFIX || undefined,
+  });
   return {
     redisUrl: overrides.redisUrl ?? parsed.REDIS_URL,
     prefix: overrides.prefix ?? parsed.LAB_PREFIX,

@@ -57,7 +57,10 @@ export function open(recipientPrivatePem: string, box: Buffer, aad = Buffer.allo
   const ephPub = box.subarray(1, 33);
   const iv = box.subarray(33, 45);
   const tag = box.subarray(45, 61);
-  const ephKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: ephPub.toString('base64url') }, format: 'jwk' });
+  const ephKey = createPublicKey({
+    key: { kty: 'OKP', crv: 'X25519', x: ephPub.toString('base64url') },
+    format: 'jwk',
+  });
   const shared = diffieHellman({ privateKey: priv, publicKey: ephKey });
   const key = deriveKey(shared, ephPub, rawPublic(createPublicKey(priv)));
   const decipher = createDecipheriv('aes-256-gcm', key, iv);

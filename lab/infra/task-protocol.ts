@@ -71,7 +71,9 @@ export const ScoreTask = z.strictObject({
 export type ScoreTask = z.infer<typeof ScoreTask>;
 
 export const ScoreTaskResult = z.strictObject({
-  scores: z.array(z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) })),
+  scores: z.array(
+    z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) }),
+  ),
 });
 export type ScoreTaskResult = z.infer<typeof ScoreTaskResult>;
 

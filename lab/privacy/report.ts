@@ -15,6 +15,16 @@ export const MIN_ROWS_PER_PARAMETER = 20;
  * const domains = resolveDomains(spec, await ctx.domains.list());
  */
 export function resolveDomains(spec: JobSpec, catalog: readonly DomainRegistration[]): DomainRegistration[] {
+  spec.features.forEach((name, i) => {
+    if (!catalog.some((d) => d.features.some((x) => x.name === name))) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `unknown feature '${name}' (not in the catalog)`,
+        `features.${i}`,
+      );
+    }
+  });
   let domains: DomainRegistration[];
   if (spec.domains) {
     domains = spec.domains.map((id, i) => {
@@ -28,17 +38,30 @@ export function resolveDomains(spec: JobSpec, catalog: readonly DomainRegistrati
   spec.features.forEach((name, i) => {
     const field = `features.${i}`;
     const holders = domains.filter((d) => d.features.some((x) => x.name === name));
-    const known = catalog.some((d) => d.features.some((x) => x.name === name));
-    if (!known) throw new HttpError(400, 'invalid_request', `unknown feature '${name}' (not in the catalog)`, field);
     if (holders.length < domains.length || domains.length === 0) {
-      throw new HttpError(400, 'invalid_request', `feature '${name}' is not held by every selected domain`, field);
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `feature '${name}' is not held by every selected domain`,
+        field,
+      );
     }
     const meta = holders[0]!.features.find((x) => x.name === name)!;
     if (meta.sensitivity === 'identifier') {
-      throw new HttpError(400, 'invalid_request', `feature '${name}' is an identifier and can never be a model input`, field);
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `feature '${name}' is an identifier and can never be a model input`,
+        field,
+      );
     }
     if (meta.type !== 'number') {
-      throw new HttpError(400, 'invalid_request', `feature '${name}' has type ${meta.type}; logistic regression takes numbers`, field);
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `feature '${name}' has type ${meta.type}; logistic regression takes numbers`,
+        field,
+      );
     }
   });
   if (new Set(spec.features).size !== spec.features.length) {
@@ -51,16 +74,21 @@ export function resolveDomains(spec: JobSpec, catalog: readonly DomainRegistrati
  * @example
  * const report = privacyReport(spec, labelSet, domains);
  */
-export function privacyReport(spec: JobSpec, labelSet: LabelSet, domains: readonly DomainRegistration[]): PrivacyReport {
+export function privacyReport(
+  spec: JobSpec,
+  labelSet: LabelSet,
+  domains: readonly DomainRegistration[],
+): PrivacyReport {
   const bySensitivity: Record<string, string[]> = {};
   for (const name of spec.features) {
     const s = domains[0]?.features.find((x) => x.name === name)?.sensitivity ?? 'unknown';
-    (bySensitivity[s] ??= []).push(name);
+    bySensitivity[s] = [...(bySensitivity[s] ?? []), name];
   }
   const parameterCount = spec.features.length + 1;
   const rowsPerParameter = labelSet.rows / parameterCount;
   const warnings: string[] = [];
-  if (rowsPerParameter < MIN_ROWS_PER_PARAMETER) warnings.push(`only ${rowsPerParameter.toFixed(1)} label rows per parameter`);
+  if (rowsPerParameter < MIN_ROWS_PER_PARAMETER)
+    warnings.push(`only ${rowsPerParameter.toFixed(1)} label rows per parameter`);
   if (bySensitivity.personal) warnings.push('uses personal features: needs an explicit grant');
   if (bySensitivity.restricted) warnings.push('uses restricted features');
   if (labelSet.positives < spec.privacy.minCohort) warnings.push('fewer positives than the minimum cohort');

@@ -1,8 +1,8 @@
 // Routes score requests to the domain holding each enterprise and collects the enclaves' answers.
 import type { LabContext } from '../context.ts';
+import { ScoreTaskResult } from '../infra/task-protocol.ts';
 import { domainForEntity } from '../store/domains.ts';
 import type { StoredModel } from '../store/models.ts';
-import { ScoreTaskResult } from '../infra/task-protocol.ts';
 
 /** How long a score waits for a domain before its entities come back `unavailable`. */
 export const SCORE_TIMEOUT_MS = 10_000;
@@ -47,10 +47,15 @@ export async function scoreOnDomains(
         entities: ids,
       };
       try {
-        const job = await queue.add('score', task, { removeOnComplete: true, removeOnFail: 100, attempts: 1 });
+        const job = await queue.add('score', task, {
+          removeOnComplete: true,
+          removeOnFail: 100,
+          attempts: 1,
+        });
         const result = ScoreTaskResult.parse(await job.waitUntilFinished(events, SCORE_TIMEOUT_MS));
         const wanted = new Set(ids);
-        for (const s of result.scores) if (wanted.has(s.entity)) out.set(s.entity, { probability: s.probability, reasons: s.reasons });
+        for (const s of result.scores)
+          if (wanted.has(s.entity)) out.set(s.entity, { probability: s.probability, reasons: s.reasons });
       } catch {
         // The domain is down or slow: its entities stay unavailable; the request does not hang or fail.
       }

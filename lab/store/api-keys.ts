@@ -28,8 +28,10 @@ export async function createApiKey(
   keys: LabKeys,
   input: { role: Role; tenant: string; name: string },
 ): Promise<{ key: string; principal: Principal }> {
-  if (input.role === 'operator' && input.tenant !== 'platform') throw new Error('operator keys belong to tenant platform');
-  if (input.role !== 'operator' && input.tenant === 'platform') throw new Error('bank keys need a bank tenant');
+  if (input.role === 'operator' && input.tenant !== 'platform')
+    throw new Error('operator keys belong to tenant platform');
+  if (input.role !== 'operator' && input.tenant === 'platform')
+    throw new Error('bank keys need a bank tenant');
   const key = `jml_${randomBytes(32).toString('base64url')}`;
   const hash = hashKey(key);
   const principal: Principal = { ...input, keyId: hash.slice(0, 12), createdAt: new Date().toISOString() };

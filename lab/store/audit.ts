@@ -12,7 +12,8 @@ export interface AuditEvent {
 }
 
 const GENESIS = '0'.repeat(64);
-const link = (prev: string, event: string) => createHash('sha256').update(prev).update('\n').update(event).digest('hex');
+const link = (prev: string, event: string) =>
+  createHash('sha256').update(prev).update('\n').update(event).digest('hex');
 
 function fieldsOf(flat: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -48,7 +48,11 @@ export class AuthorizationRegistry {
     const key = this.keys.authorization(bank);
     const raw = await this.redis.hget(key, entity);
     if (raw === null) return false;
-    await this.redis.hset(key, entity, JSON.stringify({ ...Stored.parse(JSON.parse(raw)), revokedAt: at.toISOString() }));
+    await this.redis.hset(
+      key,
+      entity,
+      JSON.stringify({ ...Stored.parse(JSON.parse(raw)), revokedAt: at.toISOString() }),
+    );
     return true;
   }
 
@@ -61,7 +65,10 @@ export class AuthorizationRegistry {
       if (raw === null) return false;
       const a = Stored.parse(JSON.parse(raw));
       return (
-        a.revokedAt === null && a.purposes.includes(purpose) && Date.parse(a.grantedAt) <= t && t < Date.parse(a.expiresAt)
+        a.revokedAt === null &&
+        a.purposes.includes(purpose) &&
+        Date.parse(a.grantedAt) <= t &&
+        t < Date.parse(a.expiresAt)
       );
     });
   }

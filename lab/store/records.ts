@@ -33,7 +33,9 @@ export class RecordStore<S extends z.ZodType> {
   async getMany(ids: readonly string[]): Promise<z.infer<S>[]> {
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(ids.map(this.keyOf));
-    return raws.filter((r): r is string => r !== null).map((r) => this.schema.parse(JSON.parse(r)) as z.infer<S>);
+    return raws
+      .filter((r): r is string => r !== null)
+      .map((r) => this.schema.parse(JSON.parse(r)) as z.infer<S>);
   }
 
   /** Creates the record; false if the id is taken. */

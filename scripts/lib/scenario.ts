@@ -24,7 +24,8 @@ export interface ScenarioResult {
 export async function waitForDomains(client: LabClient, count: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await client.catalog.get()).domains.length < count) {
-    if (Date.now() > deadline) throw new Error(`only some of the ${count} domains registered within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`only some of the ${count} domains registered within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -61,12 +62,19 @@ export async function runScenario(
     ...opts.spec,
   });
   await operator.jobs.approve(submitted.id, 'public and restricted features only; cohort sizes fine');
-  const job = await scientist.jobs.wait(submitted.id, { onProgress: opts.onProgress, timeoutMs: 10 * 60_000 });
-  if (job.status !== 'succeeded' || !job.modelId) throw new Error(`job ${job.id} ended ${job.status}: ${job.error ?? ''}`);
+  const job = await scientist.jobs.wait(submitted.id, {
+    onProgress: opts.onProgress,
+    timeoutMs: 10 * 60_000,
+  });
+  if (job.status !== 'succeeded' || !job.modelId)
+    throw new Error(`job ${job.id} ended ${job.status}: ${job.error ?? ''}`);
   const model = await scientist.models.get(job.modelId);
   const now = Date.now();
   const entities = grants
-    .filter((g) => g.purposes.includes('scoring') && Date.parse(g.grantedAt) <= now && now < Date.parse(g.expiresAt))
+    .filter(
+      (g) =>
+        g.purposes.includes('scoring') && Date.parse(g.grantedAt) <= now && now < Date.parse(g.expiresAt),
+    )
     .slice(0, opts.scoreCount ?? 5)
     .map((g) => g.entity);
   const scored = await risk.models.score(job.modelId, entities);

@@ -27,7 +27,11 @@ export interface Stack {
 }
 
 /** Spawns a TypeScript entry point and resolves with its first JSON stdout line. */
-function launch(args: string[], env: NodeJS.ProcessEnv, showLogs: boolean): Promise<{ child: ChildProcess; hello: Record<string, unknown> }> {
+function launch(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  showLogs: boolean,
+): Promise<{ child: ChildProcess; hello: Record<string, unknown> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: repoRoot,
     env,
@@ -85,7 +89,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let coordinators = 0;
 
   const startCoordinator = async (name = `coordinator-${++coordinators}`) => {
-    const args = ['lab/cli/main.ts', 'coordinator', ...(opts.coordinatorLockMs ? ['--lock-ms', String(opts.coordinatorLockMs)] : [])];
+    const args = [
+      'lab/cli/main.ts',
+      'coordinator',
+      ...(opts.coordinatorLockMs ? ['--lock-ms', String(opts.coordinatorLockMs)] : []),
+    ];
     const { child } = await launch(args, env, showLogs);
     processes.set(name, child);
     return child;

@@ -16,7 +16,10 @@ function parseCsv(text: string): Record<string, string>[] {
  * const rows = await readLabels('world/banks/bank-a/labels.csv'); // [{ entity, label }]
  */
 export async function readLabels(file: string): Promise<{ entity: string; label: 0 | 1 }[]> {
-  return parseCsv(await readFile(file, 'utf8')).map((r) => ({ entity: r.entity!, label: r.label === '1' ? 1 : 0 }));
+  return parseCsv(await readFile(file, 'utf8')).map((r) => ({
+    entity: r.entity!,
+    label: r.label === '1' ? 1 : 0,
+  }));
 }
 
 /**

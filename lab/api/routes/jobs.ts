@@ -22,14 +22,32 @@ export function jobRoutes(ctx: LabContext) {
     return job;
   }
 
-  async function decide(id: string, p: AuthEnv['Variables']['principal'], decision: 'approved' | 'rejected', note: string) {
-    await visibleJob(id, p);
+  async function decide(
+    id: string,
+    p: AuthEnv['Variables']['principal'],
+    decision: 'approved' | 'rejected',
+    note: string,
+  ) {
+    const current = await visibleJob(id, p);
+    if (current.status !== 'pending_approval') {
+      throw new HttpError(
+        409,
+        'conflict',
+        `job ${id} is ${current.status}; only pending jobs can be ${decision}`,
+      );
+    }
     try {
       const job = await ctx.jobs.transition(id, decision, (j) => ({
         ...j,
         decisions: [...j.decisions, { decision, by: actorOf(p), note, at: nowIso() }],
       }));
-      await ctx.audit.append({ kind: `job.${decision}`, actor: actorOf(p), tenant: job.tenant, subject: id, details: { note } });
+      await ctx.audit.append({
+        kind: `job.${decision}`,
+        actor: actorOf(p),
+        tenant: job.tenant,
+        subject: id,
+        details: { note },
+      });
       if (decision === 'approved') await startJob(ctx, id);
       return job;
     } catch (err) {
@@ -43,7 +61,12 @@ export function jobRoutes(ctx: LabContext) {
       const p = c.get('principal');
       const spec = await parseJson(c, JobSpec);
       if (spec.aggregation === 'ckks') {
-        throw new HttpError(400, 'invalid_request', 'aggregation ckks is not available yet; use plain', 'aggregation');
+        throw new HttpError(
+          400,
+          'invalid_request',
+          'aggregation ckks is not available yet; use plain',
+          'aggregation',
+        );
       }
       const labelSet = await ctx.labelSets.meta(spec.labelSetId);
       if (!labelSet || labelSet.tenant !== p.tenant) {

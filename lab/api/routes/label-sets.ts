@@ -12,7 +12,8 @@ function csvToUpload(text: string, name: string): unknown {
   const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
   const ei = header.indexOf('entity');
   const li = header.indexOf('label');
-  if (ei < 0 || li < 0) throw new HttpError(400, 'invalid_request', 'CSV header must contain entity and label', 'header');
+  if (ei < 0 || li < 0)
+    throw new HttpError(400, 'invalid_request', 'CSV header must contain entity and label', 'header');
   return {
     name,
     rows: lines.map((line) => {
@@ -37,21 +38,33 @@ export function labelSetRoutes(ctx: LabContext) {
         : await parseJson(c, LabelSetUpload);
       const seen = new Set<string>();
       upload.rows.forEach((r, i) => {
-        if (seen.has(r.entity)) throw new HttpError(400, 'invalid_request', `duplicate entity ${r.entity}`, `rows.${i}.entity`);
+        if (seen.has(r.entity))
+          throw new HttpError(400, 'invalid_request', `duplicate entity ${r.entity}`, `rows.${i}.entity`);
         seen.add(r.entity);
       });
       const meta = await ctx.labelSets.create(p.tenant, upload.name, {
         entities: upload.rows.map((r) => r.entity),
         labels: upload.rows.map((r) => r.label),
       });
-      await ctx.audit.append({ kind: 'label_set.created', actor: actorOf(p), tenant: p.tenant, subject: meta.id, details: { rows: meta.rows } });
+      await ctx.audit.append({
+        kind: 'label_set.created',
+        actor: actorOf(p),
+        tenant: p.tenant,
+        subject: meta.id,
+        details: { rows: meta.rows },
+      });
       return c.json(meta, 201);
     })
     .get('/:id', requireRole('bank-scientist', 'operator'), async (c) => {
       const p = c.get('principal');
       const meta = await ctx.labelSets.meta(c.req.param('id'));
       if (!meta || !canSee(p, meta.tenant)) throw notFound('label set');
-      await ctx.audit.append({ kind: 'label_set.read', actor: actorOf(p), tenant: meta.tenant, subject: meta.id });
+      await ctx.audit.append({
+        kind: 'label_set.read',
+        actor: actorOf(p),
+        tenant: meta.tenant,
+        subject: meta.id,
+      });
       return c.json(meta);
     });
 }

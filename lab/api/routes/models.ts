@@ -26,7 +26,12 @@ export function modelRoutes(ctx: LabContext) {
       const p = c.get('principal');
       const model = await ctx.models.get(c.req.param('id'));
       if (!model || !canSee(p, model.tenant)) throw notFound('model');
-      await ctx.audit.append({ kind: 'model.read', actor: actorOf(p), tenant: model.tenant, subject: model.id });
+      await ctx.audit.append({
+        kind: 'model.read',
+        actor: actorOf(p),
+        tenant: model.tenant,
+        subject: model.id,
+      });
       return c.json(publicModel(model));
     })
     .post('/:id/score', requireRole('risk-system'), async (c) => {
@@ -34,19 +39,38 @@ export function modelRoutes(ctx: LabContext) {
       const model = await ctx.models.get(c.req.param('id'));
       if (!model || model.tenant !== p.tenant) throw notFound('model');
       const { entities } = await parseJson(c, ScoreRequest);
-      const results: ScoreResult[] = entities.map((entity) => ({ entity, ok: false, error: 'invalid_entity' }));
+      const results: ScoreResult[] = entities.map((entity) => ({
+        entity,
+        ok: false,
+        error: 'invalid_entity',
+      }));
       const valid = entities.map((e, i) => ({ e, i })).filter(({ e }) => isValidUscc(e));
-      const allowed = await ctx.authorizations.allowed(p.tenant, valid.map(({ e }) => e), 'scoring', new Date());
+      const allowed = await ctx.authorizations.allowed(
+        p.tenant,
+        valid.map(({ e }) => e),
+        'scoring',
+        new Date(),
+      );
       const toScore: { entity: string; index: number }[] = [];
       valid.forEach(({ e, i }, k) => {
         if (allowed[k]) toScore.push({ entity: e, index: i });
         else results[i] = { entity: e, ok: false, error: 'not_authorized' };
       });
-      const scored = await scoreOnDomains(ctx, model, toScore.map((s) => s.entity));
+      const scored = await scoreOnDomains(
+        ctx,
+        model,
+        toScore.map((s) => s.entity),
+      );
       toScore.forEach(({ entity, index }) => {
         const s = scored.get(entity);
         results[index] = s
-          ? { entity, ok: true, probability: s.probability, score: pointsFromProbability(s.probability), reasons: s.reasons }
+          ? {
+              entity,
+              ok: true,
+              probability: s.probability,
+              score: pointsFromProbability(s.probability),
+              reasons: s.reasons,
+            }
           : { entity, ok: false, error: 'unavailable' };
       });
       await ctx.audit.append({

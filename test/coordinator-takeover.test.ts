@@ -1,0 +1,85 @@
+// A coordinator SIGKILLed mid-job is replaced by another, which finishes the job with the same model.
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabClient } from '../client-sdk/client.ts';
+import type { Job } from '../client-sdk/contract/resources.ts';
+import { waitForDomains } from '../scripts/lib/scenario.ts';
+import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
+import { TEST_REDIS_URL } from './helpers/redis.ts';
+import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
+
+describe('coordinator takeover', () => {
+  let fx: StackFixture;
+  let scientist: LabClient;
+  let operator: LabClient;
+  let labelSetId: string;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    fx = await stackFixture('takeover', { enterprises: 6000, seed: 3, coordinatorLockMs: 2000 });
+    redis = new Redis(TEST_REDIS_URL);
+    scientist = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.scientist });
+    operator = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.operator });
+    await waitForDomains(operator, fx.world.domains.length);
+    const bankDir = path.join(fx.worldDir, 'banks', fx.world.bank);
+    await operator.authorizations.import(await readAuthorizations(path.join(bankDir, 'authorizations.csv')));
+    labelSetId = (
+      await scientist.labelSets.upload({
+        name: 'book',
+        rows: await readLabels(path.join(bankDir, 'labels.csv')),
+      })
+    ).id;
+  }, 120_000);
+  afterAll(async () => {
+    redis?.disconnect();
+    await fx?.close();
+  });
+
+  const submitApproved = async (): Promise<Job> => {
+    const job = await scientist.jobs.submit({
+      name: 'takeover',
+      purpose: 'coordinator crash test',
+      labelSetId,
+      model: { kind: 'logistic', l2: 0.5 },
+      features: fx.world.domains[0]!.features,
+    });
+    await operator.jobs.approve(job.id, 'ok');
+    return job;
+  };
+
+  it('finishes the job after a SIGKILL and releases the identical model', async () => {
+    const undisturbed = await scientist.jobs.wait((await submitApproved()).id);
+    expect(undisturbed.status).toBe('succeeded');
+
+    const job = await submitApproved();
+    // Kill as soon as the second Newton round's state is recorded: well before the job can finish.
+    const runKey = `${fx.prefix}:run:${job.id}`;
+    const deadline = Date.now() + 60_000;
+    while (!(await redis.hexists(runKey, 'state:3'))) {
+      if (Date.now() > deadline) throw new Error('job did not reach round 3');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await fx.stack.kill('coordinator');
+    const atKill = await scientist.jobs.get(job.id);
+    expect(atKill.status).toBe('running');
+
+    // Nothing moves while no coordinator runs.
+    await new Promise((r) => setTimeout(r, 2500));
+    const stalled = await scientist.jobs.get(job.id);
+    expect(stalled.status).toBe('running');
+
+    await fx.stack.startCoordinator('coordinator-2');
+    const finished = await scientist.jobs.wait(job.id, { timeoutMs: 120_000 });
+    expect(finished.status).toBe('succeeded');
+    expect(finished.progress.map((p) => p.round)).toEqual(undisturbed.progress.map((p) => p.round));
+
+    const a = await scientist.models.get(undisturbed.modelId!);
+    const b = await scientist.models.get(finished.modelId!);
+    expect(b.rounds).toBe(a.rounds);
+    expect(Math.abs(b.intercept - a.intercept)).toBeLessThanOrEqual(1e-9);
+    const diffs = b.weights.map((w, j) => Math.abs(w - a.weights[j]!));
+    expect(Math.max(...diffs)).toBeLessThanOrEqual(1e-9);
+    expect(b.metrics.auc).toBeCloseTo(a.metrics.auc, 12);
+  }, 240_000);
+});

@@ -1,0 +1,105 @@
+// The whole lab on real processes: a bank trains across three domains and a risk system scores.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabClient } from '../client-sdk/client.ts';
+import { generateUscc } from '../client-sdk/contract/uscc.ts';
+import { runScenario, type ScenarioResult } from '../scripts/lib/scenario.ts';
+import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
+import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
+
+/** Reads one entity's raw feature values straight from the domain files (a test may; the lab never does). */
+async function rawFeatures(fx: StackFixture, entity: string, features: string[]): Promise<number[]> {
+  const domain = fx.world.domains.find((d) => d.regions.some((r) => entity.slice(2, 4) === r.slice(0, 2)))!;
+  const values: number[] = [];
+  for (const f of features) {
+    const [ds, col] = f.split('.') as [string, string];
+    const text = await readFile(path.join(fx.worldDir, 'domains', domain.id, 'data', `${ds}.csv`), 'utf8');
+    const [head, ...lines] = text.trim().split('\n');
+    const cols = head!.split(',');
+    const line = lines.find((l) => l.startsWith(`${entity},`));
+    const cell = line?.split(',')[cols.indexOf(col)];
+    values.push(cell === undefined || cell === '' ? Number.NaN : Number(cell));
+  }
+  return values;
+}
+
+describe('end to end', () => {
+  let fx: StackFixture;
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    fx = await stackFixture('e2e', { enterprises: 12_000, seed: 7 });
+    result = await runScenario(fx.stack.url, fx.keys, fx.worldDir, fx.world, { scoreCount: 40 });
+  }, 180_000);
+  afterAll(() => fx?.close());
+
+  it('trains a joint model across three domains with a useful holdout AUC', () => {
+    const { job, model } = result;
+    expect(job.status).toBe('succeeded');
+    expect(model.domains).toEqual(['d-bj', 'd-gd', 'd-sh']);
+    expect(model.metrics.auc).toBeGreaterThanOrEqual(0.7);
+    expect(model.metrics.ks).toBeGreaterThan(0.25);
+    expect(model.backend).toBe('wasm');
+    expect(model.weights).toHaveLength(model.features.length);
+    expect(job.progress[0]!.phase).toBe('stats');
+    expect(job.progress.length).toBeGreaterThanOrEqual(3);
+    expect(job.progress.length).toBeLessThanOrEqual(26);
+  });
+
+  it('drops label rows without a modelling authorisation and counts them', async () => {
+    const grants = await readAuthorizations(
+      path.join(fx.worldDir, 'banks', fx.world.bank, 'authorizations.csv'),
+    );
+    const labels = await readLabels(path.join(fx.worldDir, 'banks', fx.world.bank, 'labels.csv'));
+    const now = Date.now();
+    const valid = new Set(
+      grants
+        .filter((g) => Date.parse(g.expiresAt) > now && g.purposes.includes('modelling'))
+        .map((g) => g.entity),
+    );
+    const report = result.job.trainingReport!;
+    expect(report.labelRows).toBe(labels.length);
+    expect(report.droppedUnauthorised).toBe(labels.filter((l) => !valid.has(l.entity)).length);
+    expect(report.droppedUnauthorised).toBeGreaterThan(0);
+    expect(report.usedRows).toBe(Object.values(report.rowsByDomain).reduce((a, b) => a + b, 0));
+  });
+
+  it('scores equal the released model applied to the same features', async () => {
+    const { model, scored } = result;
+    let checked = 0;
+    for (const r of scored.results) {
+      expect(r.ok).toBe(true);
+      if (!r.ok) continue;
+      const x = await rawFeatures(fx, r.entity, model.features);
+      if (x.some(Number.isNaN)) continue; // imputation uses means the public model does not carry
+      const z = model.intercept + x.reduce((s, v, j) => s + v * model.weights[j]!, 0);
+      expect(Math.abs(r.probability - 1 / (1 + Math.exp(-z)))).toBeLessThan(1e-9);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it('refuses unauthorised and invalid entities per entity, without failing the batch', async () => {
+    const risk = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.risk });
+    const stranger = generateUscc(() => 0.42, '110105');
+    const res = await risk.models.score(result.model.id, [result.entities[0]!, stranger, 'not-a-code']);
+    expect(res.results.map((r) => (r.ok ? 'ok' : r.error))).toEqual([
+      'ok',
+      'not_authorized',
+      'invalid_entity',
+    ]);
+  });
+
+  it('keeps label sets encrypted at rest', async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+    const entity = result.entities[0]!;
+    const keys = await redis.keys(`${fx.prefix}:labelset:*`);
+    expect(keys.length).toBe(1);
+    const stored = await redis.hgetBuffer(keys[0]!, 'rows');
+    expect(stored!.includes(Buffer.from(entity))).toBe(false);
+    const blobs = await redis.keys(`${fx.prefix}:blob:*`);
+    for (const k of blobs) expect((await redis.getBuffer(k))!.includes(Buffer.from(entity))).toBe(false);
+    redis.disconnect();
+  });
+});

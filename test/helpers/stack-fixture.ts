@@ -1,0 +1,67 @@
+// A whole lab on real processes for end-to-end tests: synthetic world, keys, API, coordinator, brokers.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { connectRedis, labKeys } from '../../lab/infra/redis.ts';
+import { createApiKey } from '../../lab/store/api-keys.ts';
+import { dropPrefix } from '../../scripts/lib/redis.ts';
+import type { ScenarioKeys } from '../../scripts/lib/scenario.ts';
+import { type Stack, startStack } from '../../scripts/lib/stack.ts';
+import { generateWorld, type WorldSummary } from '../../scripts/synth/index.ts';
+import { TEST_REDIS_URL, testMasterKey, testPrefix } from './redis.ts';
+
+export interface StackFixture {
+  stack: Stack;
+  world: WorldSummary;
+  worldDir: string;
+  keys: ScenarioKeys;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const fx = await stackFixture('e2e', { enterprises: 6000 }); … await fx.close();
+ */
+export async function stackFixture(
+  name: string,
+  opts: { enterprises?: number; seed?: number; coordinatorLockMs?: number } = {},
+): Promise<StackFixture> {
+  const prefix = testPrefix(name);
+  const worldDir = await mkdtemp(path.join(os.tmpdir(), `jml-${name}-`));
+  const world = await generateWorld({
+    out: worldDir,
+    enterprises: opts.enterprises ?? 6000,
+    domains: 3,
+    seed: opts.seed ?? 11,
+  });
+  const redis = connectRedis(TEST_REDIS_URL);
+  const make = async (role: 'operator' | 'bank-scientist' | 'risk-system', tenant: string) =>
+    (await createApiKey(redis, labKeys(prefix), { role, tenant, name: role })).key;
+  const keys = {
+    operator: await make('operator', 'platform'),
+    scientist: await make('bank-scientist', world.bank),
+    risk: await make('risk-system', world.bank),
+  };
+  redis.disconnect();
+  const stack = await startStack({
+    redisUrl: TEST_REDIS_URL,
+    prefix,
+    masterKey: testMasterKey(),
+    domainDirs: world.domains.map((d) => path.join(worldDir, 'domains', d.id)),
+    coordinatorLockMs: opts.coordinatorLockMs,
+    showLogs: true,
+  });
+  return {
+    stack,
+    world,
+    worldDir,
+    keys,
+    prefix,
+    async close() {
+      await stack.stop();
+      await dropPrefix(TEST_REDIS_URL, prefix);
+      await rm(worldDir, { recursive: true, force: true });
+    },
+  };
+}

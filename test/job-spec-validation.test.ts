@@ -1,0 +1,97 @@
+// A bad JobSpec gets a 400 whose body names the offending field; nothing is stored.
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateUscc } from '../client-sdk/contract/uscc.ts';
+import { type ApiFixture, apiFixture, FEATURES } from './helpers/api-fixture.ts';
+
+describe('JobSpec validation', () => {
+  let fx: ApiFixture;
+  let good: Record<string, unknown>;
+  beforeAll(async () => {
+    fx = await apiFixture('spec');
+    const rand = () => randomInt(0, 2 ** 31) / 2 ** 31;
+    const ls = await fx.call('POST', '/v1/label-sets', fx.keys.scientistA, {
+      name: 'book',
+      rows: Array.from({ length: 80 }, (_, i) => ({
+        entity: generateUscc(rand, '310104'),
+        label: i % 8 === 0 ? 1 : 0,
+      })),
+    });
+    good = {
+      name: 'pd',
+      purpose: 'test',
+      labelSetId: ls.body.id,
+      model: { kind: 'logistic' },
+      features: FEATURES,
+    };
+  });
+  afterAll(() => fx.close());
+
+  const submit = (body: unknown) => fx.call('POST', '/v1/jobs', fx.keys.scientistA, body);
+
+  it('accepts the good spec and fills defaults', async () => {
+    const res = await submit(good);
+    expect(res.status).toBe(201);
+    expect(res.body.spec.model).toEqual({ kind: 'logistic', l2: 1, maxRounds: 25, tolerance: 1e-10 });
+    expect(res.body.privacyReport.domains).toEqual(['d-bj', 'd-sh']);
+    expect(res.body.privacyReport.parameterCount).toBe(3);
+  });
+
+  it.each([
+    [
+      'unknown feature',
+      { features: ['tax.annual_tax_paid', 'tax.no_such_column'] },
+      'features.1',
+      /unknown feature/,
+    ],
+    ['badly formed feature', { features: ['annual_tax_paid'] }, 'features.0', /dataset/],
+    ['identifier feature', { features: ['registration.legal_rep_id'] }, 'features.0', /identifier/],
+    [
+      'category feature in a numeric model',
+      { features: ['registration.industry'] },
+      'features.0',
+      /category/,
+    ],
+    ['wrong type', { model: { kind: 'logistic', l2: 'strong' } }, 'model.l2', /number/],
+    ['unknown model kind', { model: { kind: 'forest' } }, 'model.kind', /./],
+    ['missing label set', { labelSetId: 'ls_doesnotexist000' }, 'labelSetId', /not found/],
+    ['label set of bad shape', { labelSetId: 42 }, 'labelSetId', /./],
+    ['extra unknown field', { priority: 'high' }, 'priority', /unknown field/],
+    ['extra nested field', { privacy: { minCohort: 50, epsilon: 1 } }, 'privacy.epsilon', /unknown field/],
+    ['unknown domain', { domains: ['d-xx'] }, 'domains.0', /unknown domain/],
+    ['ckks not yet available', { aggregation: 'ckks' }, 'aggregation', /not available/],
+  ])('%s → 400 naming %s', async (_name, patch, field, message) => {
+    const before = (await fx.ctx.jobs.list(null)).length;
+    const res = await submit({ ...good, ...patch });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.field).toBe(field);
+    expect(res.body.error.message).toMatch(message);
+    expect((await fx.ctx.jobs.list(null)).length).toBe(before);
+  });
+
+  it('a missing required field is named', async () => {
+    const { purpose: _p, ...rest } = good;
+    const res = await submit(rest);
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('purpose');
+  });
+
+  it('malformed JSON is a 400, not a crash', async () => {
+    const res = await fx.call('POST', '/v1/jobs', fx.keys.scientistA, '{"name": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('body');
+  });
+
+  it('label-set rows are validated as Unified Social Credit Codes', async () => {
+    const res = await fx.call('POST', '/v1/label-sets', fx.keys.scientistA, {
+      name: 'bad',
+      rows: [
+        { entity: generateUscc(() => 0.5, '110105'), label: 0 },
+        { entity: '91350100M000100Y44', label: 1 },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('rows.1.entity');
+  });
+});
