@@ -66,7 +66,12 @@ export interface Strategy<Config, State, Model> {
   /** The next round's instruction, or `null` when training is done. */
   configureRound(state: State): RoundInstruction | null;
   /** Runs inside an enclave. `cache` persists across rounds of the same job in the same enclave. */
-  localUpdate(instruction: RoundInstruction, rows: LocalRows, ops: DenseOps, cache: Map<string, unknown>): Update;
+  localUpdate(
+    instruction: RoundInstruction,
+    rows: LocalRows,
+    ops: DenseOps,
+    cache: Map<string, unknown>,
+  ): Update;
   next(state: State, aggregate: Update): State;
   /** Training loss after the last aggregated round, for progress reports (`null` before any). */
   loss(state: State): number | null;
@@ -94,7 +99,8 @@ export function sumUpdates(updates: readonly Update[]): Update {
     const acc = new Array<number>(first[key]!.length).fill(0);
     for (const u of updates) {
       const v = u[key];
-      if (!v || v.length !== acc.length) throw new Error(`sumUpdates: update field '${key}' has a different shape`);
+      if (!v || v.length !== acc.length)
+        throw new Error(`sumUpdates: update field '${key}' has a different shape`);
       for (let i = 0; i < acc.length; i++) acc[i]! += v[i]!;
     }
     out[key] = acc;

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 
 /** Feature names are `<dataset>.<column>` as published in the catalog. */
-export const FeatureName = z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'expected <dataset>.<column>');
+export const FeatureName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'expected <dataset>.<column>');
 
 export const LogisticModelSpec = z.strictObject({
   kind: z.literal('logistic'),
@@ -31,7 +33,11 @@ export const JobSpec = z.strictObject({
   features: z.array(FeatureName).min(1).max(500),
   labelSetId: z.string().regex(/^ls_[A-Za-z0-9_-]{8,64}$/, 'a label set id (ls_…)'),
   /** Domains to train on; default: every domain in the catalog that holds all the features. */
-  domains: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).min(1).max(64).optional(),
+  domains: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
+    .min(1)
+    .max(64)
+    .optional(),
   aggregation: z.enum(['plain', 'ckks']).default('plain'),
   privacy: z
     .strictObject({
@@ -44,7 +50,11 @@ export const JobSpec = z.strictObject({
       /** Share of each domain's labelled rows held out for evaluation. */
       holdoutFraction: z.number().gt(0).lt(0.9).default(0.2),
       /** Seed of the deterministic holdout split. */
-      seed: z.int().min(0).max(2 ** 31).default(1),
+      seed: z
+        .int()
+        .min(0)
+        .max(2 ** 31)
+        .default(1),
     })
     .default({ holdoutFraction: 0.2, seed: 1 }),
 });

@@ -169,7 +169,9 @@ export const AuthorizationGrant = z.strictObject({
   expiresAt: z.iso.datetime(),
   evidence: z.string().max(500).default(''),
 });
-export const AuthorizationImport = z.strictObject({ grants: z.array(AuthorizationGrant).min(1).max(100_000) });
+export const AuthorizationImport = z.strictObject({
+  grants: z.array(AuthorizationGrant).min(1).max(100_000),
+});
 export type AuthorizationGrant = z.infer<typeof AuthorizationGrant>;
 export const AuthorizationImportResult = z.object({ imported: z.int() });
 

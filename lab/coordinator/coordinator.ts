@@ -225,7 +225,12 @@ async function release(
 ): Promise<void> {
   const strategy = getStrategy(job.spec.model.kind);
   const model = strategy.finalModel(await run.state(round)) as Omit<StoredModel, 'id'>;
-  const m = metricsFromHistograms(aggregate);
+  let m: ReturnType<typeof metricsFromHistograms>;
+  try {
+    m = metricsFromHistograms(aggregate);
+  } catch (err) {
+    return failJob(ctx, job.id, `evaluation failed: ${(err as Error).message}`);
+  }
   const stored: StoredModel = {
     id: modelIdOf(job.id),
     jobId: job.id,

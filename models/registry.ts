@@ -1,0 +1,42 @@
+// The strategy registry: model kind → Strategy, the one place new model kinds are plugged in.
+
+import { logisticRegression } from './logistic-regression.ts';
+
+/**
+ * Every strategy the lab can train, keyed by its `kind`.
+ *
+ * @example
+ * strategies.logistic.init(defaultLogisticConfig, 6);
+ */
+export const strategies = { logistic: logisticRegression } as const;
+
+/**
+ * A model kind the registry knows.
+ *
+ * @example
+ * const kind: StrategyKind = 'logistic';
+ */
+export type StrategyKind = keyof typeof strategies;
+
+/**
+ * Whether `kind` names a registered strategy.
+ *
+ * @example
+ * isStrategyKind('logistic'); // true
+ */
+export function isStrategyKind(kind: string): kind is StrategyKind {
+  return Object.hasOwn(strategies, kind);
+}
+
+/**
+ * The strategy for a model kind; throws naming the known kinds when it is not registered.
+ *
+ * @example
+ * const strategy = getStrategy(job.spec.model.kind);
+ */
+export function getStrategy(kind: string): (typeof strategies)[StrategyKind] {
+  if (!isStrategyKind(kind)) {
+    throw new Error(`unknown model kind '${kind}' (known: ${Object.keys(strategies).join(', ')})`);
+  }
+  return strategies[kind];
+}
