@@ -9,7 +9,7 @@ import {
   Job,
   JobList,
   LabelSet,
-  type LabelSetUpload,
+  type LabelSetUploadInput,
   Model,
   ScoreResponse,
 } from './contract/resources.ts';
@@ -71,7 +71,7 @@ export class LabClient {
 
   readonly labelSets = {
     /** Uploads a label set (`entity` = USCC, `label` = 1 for default). */
-    upload: (upload: LabelSetUpload) => this.request('POST', '/v1/label-sets', LabelSet, upload),
+    upload: (upload: LabelSetUploadInput) => this.request('POST', '/v1/label-sets', LabelSet, upload),
     get: (id: string) => this.request('GET', `/v1/label-sets/${encodeURIComponent(id)}`, LabelSet),
   };
 
@@ -121,7 +121,11 @@ export class LabClient {
   };
 
   readonly authorizations = {
-    import: (grants: AuthorizationGrant[]) =>
-      this.request('POST', '/v1/authorizations', AuthorizationImportResult, { grants }),
+    /** Imports enterprises' consents (operators); `entityKey` says how the ids are validated. */
+    import: (grants: AuthorizationGrant[], opts: { entityKey?: 'uscc' | 'opaque' } = {}) =>
+      this.request('POST', '/v1/authorizations', AuthorizationImportResult, {
+        entityKey: opts.entityKey ?? 'uscc',
+        grants,
+      }),
   };
 }

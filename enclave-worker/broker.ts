@@ -75,7 +75,6 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   const enclaves = new Map<string, Promise<EnclaveProcess>>();
   let scorer: Promise<EnclaveProcess> | null = null;
-  const numericFeatures = registration.features.filter((f) => f.type === 'number').map((f) => f.name);
 
   function jobEnclave(task: TrainTask): Promise<EnclaveProcess> {
     const existing = enclaves.get(task.jobId);
@@ -85,24 +84,33 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       const p = (async () => {
         const enclave = await EnclaveProcess.start(dir, limits);
         try {
-          const labels = LabelColumns.parse(
-            JSON.parse(
-              open(privateKeyPem, await blobs.get(task.setup.labelsRef), Buffer.from(task.jobId)).toString(
-                'utf8',
-              ),
-            ),
-          );
+          const { setup } = task;
+          const labels =
+            setup.labels.source === 'bank'
+              ? {
+                  source: 'bank' as const,
+                  entityKey: setup.labels.entityKey,
+                  ...LabelColumns.parse(
+                    JSON.parse(
+                      open(
+                        privateKeyPem,
+                        await blobs.get(setup.labels.labelsRef),
+                        Buffer.from(task.jobId),
+                      ).toString('utf8'),
+                    ),
+                  ),
+                }
+              : setup.labels;
           LoadResult.parse(
             await enclave.request({
               type: 'load',
               jobId: task.jobId,
-              modelKind: task.setup.modelKind,
-              features: task.setup.features,
-              entities: labels.entities,
-              labels: labels.labels,
-              holdoutFraction: task.setup.holdoutFraction,
-              seed: task.setup.seed,
-              minCohort: task.setup.minCohort,
+              modelKind: setup.modelKind,
+              encoding: setup.encoding,
+              bankFeatures: setup.bankFeatures,
+              labels,
+              validation: setup.validation,
+              minCohort: setup.minCohort,
             }),
           );
           return enclave;
@@ -127,7 +135,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     }
     scorer = (async () => {
       const enclave = await EnclaveProcess.start(dir, limits);
-      await enclave.request({ type: 'load-scorer', features: numericFeatures });
+      await enclave.request({ type: 'load-scorer' });
       return enclave;
     })();
     scorer.catch(() => (scorer = null));

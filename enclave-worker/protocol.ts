@@ -1,5 +1,7 @@
 // Messages between a domain broker and its enclave processes (IPC), schema-checked on both sides.
 import { z } from 'zod';
+import { ValidationSpec } from '../client-sdk/contract/job-spec.ts';
+import { Encoding } from '../client-sdk/contract/resources.ts';
 import { RoundInstructionWire, ScoreModelWire } from '../lab/infra/task-protocol.ts';
 
 const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
@@ -10,12 +12,20 @@ export const ToEnclave = z.discriminatedUnion('type', [
     type: z.literal('load'),
     id: z.int(),
     jobId: z.string(),
-    modelKind: z.literal('logistic'),
-    features: z.array(z.string()).min(1),
-    entities: z.array(z.string()),
-    labels: z.array(z.union([z.literal(0), z.literal(1)])),
-    holdoutFraction: z.number().gt(0).lt(1),
-    seed: z.int(),
+    modelKind: z.enum(['logistic', 'scorecard', 'mlp']),
+    encoding: Encoding,
+    bankFeatures: z.array(z.string()),
+    labels: z.discriminatedUnion('source', [
+      z.strictObject({
+        source: z.literal('bank'),
+        entityKey: z.enum(['uscc', 'opaque']),
+        entities: z.array(z.string()),
+        labels: z.array(z.union([z.literal(0), z.literal(1)])),
+        bank: z.record(z.string(), z.array(z.number().nullable())),
+      }),
+      z.strictObject({ source: z.literal('domain'), column: z.string() }),
+    ]),
+    validation: ValidationSpec,
     minCohort: z.int().min(1),
   }),
   z.strictObject({
@@ -24,12 +34,13 @@ export const ToEnclave = z.discriminatedUnion('type', [
     jobId: z.string(),
     instruction: RoundInstructionWire,
   }),
-  z.strictObject({ type: z.literal('load-scorer'), id: z.int(), features: z.array(z.string()).min(1) }),
+  z.strictObject({ type: z.literal('load-scorer'), id: z.int() }),
   z.strictObject({
     type: z.literal('score'),
     id: z.int(),
     model: ScoreModelWire,
     entities: z.array(z.string()).max(10_000),
+    bankInputs: z.array(z.array(z.number())).optional(),
   }),
 ]);
 export type ToEnclave = z.infer<typeof ToEnclave>;

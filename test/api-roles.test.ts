@@ -9,6 +9,7 @@ const rand = () => randomInt(0, 2 ** 31) / 2 ** 31;
 const entities = (n: number) => Array.from({ length: n }, () => generateUscc(rand, '110105'));
 
 function modelFor(tenant: string, id: string): StoredModel {
+  const metrics = { auc: 0.8, ks: 0.4, gini: 0.6, logLoss: 0.2, brier: 0.05, rows: 100, positives: 10 };
   return {
     id,
     jobId: 'job_x',
@@ -16,13 +17,20 @@ function modelFor(tenant: string, id: string): StoredModel {
     kind: 'logistic',
     status: 'active',
     features: FEATURES,
-    intercept: -3,
-    weights: [0.1, 0.2],
-    means: [0, 0],
-    stds: [1, 1],
-    beta: [-3, 0.1, 0.2],
+    bankFeatures: [],
+    inputs: FEATURES,
+    parameters: {
+      intercept: -3,
+      weights: [0.1, 0.2],
+      means: [0, 0],
+      stds: [1, 1],
+      beta: [-3, 0.1, 0.2],
+      rounds: 5,
+    },
+    encoding: { inputs: FEATURES.map((source) => ({ kind: 'value' as const, source })) },
+    entityKey: 'uscc',
     rounds: 5,
-    metrics: { auc: 0.8, ks: 0.4, gini: 0.6, logLoss: 0.2, brier: 0.05, rows: 100, positives: 10 },
+    metrics: { ...metrics, sample: 'holdout', deciles: [], calibration: [], perDomain: {} },
     domains: ['d-bj'],
     backend: 'wasm',
     createdAt: new Date().toISOString(),
@@ -103,8 +111,8 @@ describe('roles and tenant isolation', () => {
     expect(scoreOther.status).toBe(404);
     const own = await fx.call('GET', '/v1/models/mdl_bankA000000000000', fx.keys.scientistA);
     expect(own.status).toBe(200);
-    expect(own.body.weights).toEqual([0.1, 0.2]);
-    expect(own.body).not.toHaveProperty('means');
+    expect(own.body.parameters.weights).toEqual([0.1, 0.2]);
+    expect(own.body).not.toHaveProperty('encoding');
   });
 
   it("bank A cannot train on bank B's label set", async () => {
@@ -116,12 +124,12 @@ describe('roles and tenant isolation', () => {
     const res = await fx.call('POST', '/v1/jobs', fx.keys.scientistA, {
       name: 'steal',
       purpose: 'x',
-      labelSetId: ls.body.id,
+      labels: { source: 'bank', labelSetId: ls.body.id },
       model: { kind: 'logistic' },
       features: FEATURES,
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe('labelSetId');
+    expect(res.body.error.field).toBe('labels.labelSetId');
     expect((await fx.call('GET', `/v1/label-sets/${ls.body.id}`, fx.keys.scientistA)).status).toBe(404);
   });
 

@@ -40,7 +40,7 @@ describe('coordinator takeover', () => {
     const job = await scientist.jobs.submit({
       name: 'takeover',
       purpose: 'coordinator crash test',
-      labelSetId,
+      labels: { source: 'bank', labelSetId },
       model: { kind: 'logistic', l2: 0.5 },
       features: fx.world.domains[0]!.features,
     });
@@ -77,8 +77,10 @@ describe('coordinator takeover', () => {
     const a = await scientist.models.get(undisturbed.modelId!);
     const b = await scientist.models.get(finished.modelId!);
     expect(b.rounds).toBe(a.rounds);
-    expect(Math.abs(b.intercept - a.intercept)).toBeLessThanOrEqual(1e-9);
-    const diffs = b.weights.map((w, j) => Math.abs(w - a.weights[j]!));
+    const pa = a.parameters as { intercept: number; weights: number[] };
+    const pb = b.parameters as { intercept: number; weights: number[] };
+    expect(Math.abs(pb.intercept - pa.intercept)).toBeLessThanOrEqual(1e-9);
+    const diffs = pb.weights.map((w, j) => Math.abs(w - pa.weights[j]!));
     expect(Math.max(...diffs)).toBeLessThanOrEqual(1e-9);
     expect(b.metrics.auc).toBeCloseTo(a.metrics.auc, 12);
   }, 240_000);

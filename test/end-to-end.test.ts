@@ -19,7 +19,15 @@ async function rawFeatures(fx: StackFixture, entity: string, features: string[])
     const cols = head!.split(',');
     const line = lines.find((l) => l.startsWith(`${entity},`));
     const cell = line?.split(',')[cols.indexOf(col)];
-    values.push(cell === undefined || cell === '' ? Number.NaN : Number(cell));
+    values.push(
+      cell === undefined || cell === ''
+        ? Number.NaN
+        : cell === 'true'
+          ? 1
+          : cell === 'false'
+            ? 0
+            : Number(cell),
+    );
   }
   return values;
 }
@@ -40,7 +48,8 @@ describe('end to end', () => {
     expect(model.metrics.auc).toBeGreaterThanOrEqual(0.7);
     expect(model.metrics.ks).toBeGreaterThan(0.25);
     expect(model.backend).toBe('wasm');
-    expect(model.weights).toHaveLength(model.features.length);
+    expect((model.parameters as { weights: number[] }).weights).toHaveLength(model.inputs.length);
+    expect(model.inputs.length).toBeGreaterThan(model.features.length);
     expect(job.progress[0]!.phase).toBe('stats');
     expect(job.progress.length).toBeGreaterThanOrEqual(3);
     expect(job.progress.length).toBeLessThanOrEqual(26);
@@ -66,17 +75,31 @@ describe('end to end', () => {
 
   it('scores equal the released model applied to the same features', async () => {
     const { model, scored } = result;
+    const { intercept, weights, means } = model.parameters as {
+      intercept: number;
+      weights: number[];
+      means: number[];
+    };
     let checked = 0;
+    let imputed = 0;
     for (const r of scored.results) {
       expect(r.ok).toBe(true);
       if (!r.ok) continue;
-      const x = await rawFeatures(fx, r.entity, model.features);
-      if (x.some(Number.isNaN)) continue; // imputation uses means the public model does not carry
-      const z = model.intercept + x.reduce((s, v, j) => s + v * model.weights[j]!, 0);
+      const raw = await rawFeatures(fx, r.entity, model.features);
+      if (raw.some(Number.isNaN)) imputed++;
+      // The encoding by hand: a value input is the raw value (the federated mean when missing),
+      // an indicator is 1 exactly when its feature is missing.
+      const x = model.inputs.map((name, j) => {
+        const v = raw[model.features.indexOf(name.replace(/#missing$/, ''))]!;
+        if (name.endsWith('#missing')) return Number.isNaN(v) ? 1 : 0;
+        return Number.isNaN(v) ? means[j]! : v;
+      });
+      const z = intercept + x.reduce((s, v, j) => s + v * weights[j]!, 0);
       expect(Math.abs(r.probability - 1 / (1 + Math.exp(-z)))).toBeLessThan(1e-9);
       checked++;
     }
-    expect(checked).toBeGreaterThan(5);
+    expect(checked).toBe(scored.results.length);
+    expect(imputed).toBeGreaterThan(0);
   });
 
   it('refuses unauthorised and invalid entities per entity, without failing the batch', async () => {

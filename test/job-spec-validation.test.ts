@@ -20,7 +20,7 @@ describe('JobSpec validation', () => {
     good = {
       name: 'pd',
       purpose: 'test',
-      labelSetId: ls.body.id,
+      labels: { source: 'bank', labelSetId: ls.body.id },
       model: { kind: 'logistic' },
       features: FEATURES,
     };
@@ -33,8 +33,14 @@ describe('JobSpec validation', () => {
     const res = await submit(good);
     expect(res.status).toBe(201);
     expect(res.body.spec.model).toEqual({ kind: 'logistic', l2: 1, maxRounds: 25, tolerance: 1e-10 });
+    expect(res.body.encoding.inputs).toEqual([
+      { kind: 'value', source: 'tax.annual_tax_paid' },
+      { kind: 'missing', source: 'tax.annual_tax_paid' },
+      { kind: 'value', source: 'judicial.lawsuits_as_defendant' },
+      { kind: 'missing', source: 'judicial.lawsuits_as_defendant' },
+    ]);
     expect(res.body.privacyReport.domains).toEqual(['d-bj', 'd-sh']);
-    expect(res.body.privacyReport.parameterCount).toBe(3);
+    expect(res.body.privacyReport.parameterCount).toBe(5);
   });
 
   it.each([
@@ -46,16 +52,24 @@ describe('JobSpec validation', () => {
     ],
     ['badly formed feature', { features: ['annual_tax_paid'] }, 'features.0', /dataset/],
     ['identifier feature', { features: ['registration.legal_rep_id'] }, 'features.0', /identifier/],
-    [
-      'category feature in a numeric model',
-      { features: ['registration.industry'] },
-      'features.0',
-      /category/,
-    ],
     ['wrong type', { model: { kind: 'logistic', l2: 'strong' } }, 'model.l2', /number/],
     ['unknown model kind', { model: { kind: 'forest' } }, 'model.kind', /./],
-    ['missing label set', { labelSetId: 'ls_doesnotexist000' }, 'labelSetId', /not found/],
-    ['label set of bad shape', { labelSetId: 42 }, 'labelSetId', /./],
+    [
+      'missing label set',
+      { labels: { source: 'bank', labelSetId: 'ls_doesnotexist000' } },
+      'labels.labelSetId',
+      /not found/,
+    ],
+    ['label set of bad shape', { labels: { source: 'bank', labelSetId: 42 } }, 'labels.labelSetId', /./],
+    ['no labels at all', { labels: undefined }, 'labels', /./],
+    ['bank feature not in the label set', { bankFeatures: ['loan_amount'] }, 'bankFeatures.0', /no column/],
+    [
+      'bank features with domain labels',
+      { labels: { source: 'domain', column: 'tax.annual_tax_paid' }, bankFeatures: ['x'] },
+      'bankFeatures',
+      /bank label set/,
+    ],
+    ['no features', { features: [] }, 'features', /at least one/],
     ['extra unknown field', { priority: 'high' }, 'priority', /unknown field/],
     ['extra nested field', { privacy: { minCohort: 50, epsilon: 1 } }, 'privacy.epsilon', /unknown field/],
     ['unknown domain', { domains: ['d-xx'] }, 'domains.0', /unknown domain/],
@@ -75,6 +89,23 @@ describe('JobSpec validation', () => {
     const res = await submit(rest);
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('purpose');
+  });
+
+  it('encodes categories seen often enough across domains, the rest as other', async () => {
+    const res = await submit({
+      ...good,
+      features: ['registration.industry'],
+      encoding: { minCategoryCount: 500 },
+    });
+    expect(res.status).toBe(201);
+    // 400 + 400 across the two domains: manufacturing and retail qualify, mining (20 + 20) does not.
+    const inputs = res.body.encoding.inputs as { kind: string; value?: string | null }[];
+    expect(inputs.filter((i) => i.kind === 'category').map((i) => i.value)).toEqual([
+      'manufacturing',
+      'retail',
+      null,
+    ]);
+    expect(inputs.filter((i) => i.kind === 'missing')).toHaveLength(1);
   });
 
   it('malformed JSON is a 400, not a crash', async () => {

@@ -1,63 +1,157 @@
 // The JobSpec a bank submits: what to train, on which features, with which labels and privacy.
 import { z } from 'zod';
 
-/** Feature names are `<dataset>.<column>` as published in the catalog. */
+/** Platform feature names are `<dataset>.<column>` as published in the catalog. */
 export const FeatureName = z
   .string()
   .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'expected <dataset>.<column>');
 
+/** Bank-side feature names are columns of the bank's label set. */
+export const BankFeatureName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower_snake_case column of the label set');
+
+const l2 = (dflt: number) => z.number().min(0).max(1e6).default(dflt);
+
 export const LogisticModelSpec = z.strictObject({
   kind: z.literal('logistic'),
   /** L2 penalty on standardised coefficients (scikit-learn's C = 1 / l2); the intercept is not penalised. */
-  l2: z.number().min(0).max(1e6).default(1),
+  l2: l2(1),
   maxRounds: z.int().min(1).max(50).default(25),
   tolerance: z.number().positive().max(1e-3).default(1e-10),
 });
 
-export const ModelSpec = z.discriminatedUnion('kind', [LogisticModelSpec]);
+export const ScorecardModelSpec = z.strictObject({
+  kind: z.literal('scorecard'),
+  bins: z.int().min(2).max(50).default(10),
+  /** Rows every final bin must hold (and both classes). */
+  minBinRows: z.int().min(1).max(1_000_000).default(50),
+  monotonic: z.boolean().default(false),
+  /** Features with information value below this are dropped. */
+  minIv: z.number().min(0).max(10).default(0.02),
+  l2: l2(1),
+  maxRounds: z.int().min(1).max(50).default(25),
+  tolerance: z.number().positive().max(1e-3).default(1e-10),
+  /** Points to double the odds. */
+  pdo: z.number().positive().max(1000).default(20),
+  baseScore: z.number().min(0).max(10_000).default(600),
+  /** Good:bad odds at the base score. */
+  baseOdds: z.number().positive().max(1e6).default(50),
+});
+
+export const MlpModelSpec = z.strictObject({
+  kind: z.literal('mlp'),
+  hidden: z.array(z.int().min(1).max(512)).min(1).max(4).default([32, 16]),
+  dropout: z.number().min(0).max(0.9).default(0.1),
+  l2: z.number().min(0).max(1).default(1e-4),
+  learningRate: z.number().positive().max(1).default(1e-3),
+  batchSize: z.int().min(8).max(65_536).default(256),
+  localEpochs: z.int().min(1).max(20).default(1),
+  maxRounds: z.int().min(1).max(200).default(30),
+  patience: z.int().min(1).max(50).default(3),
+  validationFraction: z.number().gt(0).lt(0.5).default(0.1),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
+});
+
+export const ModelSpec = z.discriminatedUnion('kind', [LogisticModelSpec, ScorecardModelSpec, MlpModelSpec]);
 export type ModelSpec = z.infer<typeof ModelSpec>;
+export type ModelKind = ModelSpec['kind'];
+
+/**
+ * Where labels come from: the bank's label set (the joint case), or a label column the domains
+ * themselves hold (the horizontal case).
+ */
+export const LabelSource = z.discriminatedUnion('source', [
+  z.strictObject({
+    source: z.literal('bank'),
+    labelSetId: z.string().regex(/^ls_[A-Za-z0-9_-]{8,64}$/, 'a label set id (ls_…)'),
+  }),
+  z.strictObject({ source: z.literal('domain'), column: FeatureName }),
+]);
+export type LabelSource = z.infer<typeof LabelSource>;
+
+/**
+ * How holdout rows are chosen: a seeded hash of the entity, numeric ids modulo m (public
+ * benchmarks), or none (train on every row; the lab's metrics are then in-sample and say so).
+ */
+export const ValidationSpec = z.discriminatedUnion('split', [
+  z.strictObject({ split: z.literal('none') }),
+  z.strictObject({
+    split: z.literal('hash'),
+    holdoutFraction: z.number().gt(0).lt(0.9).default(0.2),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(1),
+  }),
+  z.strictObject({
+    split: z.literal('id-mod'),
+    modulus: z.int().min(2).max(1000),
+    remainder: z.int().min(0).max(999),
+  }),
+]);
+export type ValidationSpec = z.infer<typeof ValidationSpec>;
 
 /**
  * A model job as submitted. Strict: unknown fields are refused, so a typo never silently changes a job.
  *
  * @example
  * JobSpec.parse({
- *   name: 'sme-pd-2026q4', purpose: 'SME probability of default', labelSetId: 'ls_…',
+ *   name: 'sme-pd-2026q4', purpose: 'SME probability of default',
+ *   labels: { source: 'bank', labelSetId: 'ls_…' },
  *   model: { kind: 'logistic' }, features: ['tax.annual_tax_paid', 'judicial.lawsuits_as_defendant'],
  * });
  */
-export const JobSpec = z.strictObject({
-  name: z.string().min(1).max(200),
-  purpose: z.string().min(1).max(2000),
-  model: ModelSpec,
-  features: z.array(FeatureName).min(1).max(500),
-  labelSetId: z.string().regex(/^ls_[A-Za-z0-9_-]{8,64}$/, 'a label set id (ls_…)'),
-  /** Domains to train on; default: every domain in the catalog that holds all the features. */
-  domains: z
-    .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
-    .min(1)
-    .max(64)
-    .optional(),
-  aggregation: z.enum(['plain', 'ckks']).default('plain'),
-  privacy: z
-    .strictObject({
-      /** Minimum rows per domain (and per class) behind any released aggregate. */
-      minCohort: z.int().min(1).max(1_000_000).default(50),
-    })
-    .default({ minCohort: 50 }),
-  validation: z
-    .strictObject({
-      /** Share of each domain's labelled rows held out for evaluation. */
-      holdoutFraction: z.number().gt(0).lt(0.9).default(0.2),
-      /** Seed of the deterministic holdout split. */
-      seed: z
-        .int()
-        .min(0)
-        .max(2 ** 31)
-        .default(1),
-    })
-    .default({ holdoutFraction: 0.2, seed: 1 }),
-});
+export const JobSpec = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    purpose: z.string().min(1).max(2000),
+    model: ModelSpec,
+    /** Platform features (from the catalog). */
+    features: z.array(FeatureName).max(500).default([]),
+    /** Bank-side features (columns of the label set); scoring calls must then supply them. */
+    bankFeatures: z.array(BankFeatureName).max(100).default([]),
+    labels: LabelSource,
+    /** Domains to train on; default: every domain in the catalog that holds at least one feature. */
+    domains: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
+      .min(1)
+      .max(64)
+      .optional(),
+    aggregation: z.enum(['plain', 'ckks']).default('plain'),
+    privacy: z
+      .strictObject({
+        /** Minimum rows per domain (and per class) behind any released aggregate. */
+        minCohort: z.int().min(1).max(1_000_000).default(50),
+      })
+      .default({ minCohort: 50 }),
+    encoding: z
+      .strictObject({
+        /** Add a 0/1 input per feature that may be missing. */
+        missingIndicators: z.boolean().default(true),
+        /** Categories counted fewer times across the domains fall into "other". */
+        minCategoryCount: z.int().min(1).max(1_000_000).default(50),
+      })
+      .default({ missingIndicators: true, minCategoryCount: 50 }),
+    validation: ValidationSpec.default({ split: 'hash', holdoutFraction: 0.2, seed: 1 }),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.features.length + spec.bankFeatures.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['features'], message: 'at least one feature is required' });
+    }
+    if (spec.bankFeatures.length > 0 && spec.labels.source !== 'bank') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bankFeatures'],
+        message: 'bank-side features need a bank label set',
+      });
+    }
+  });
 export type JobSpec = z.infer<typeof JobSpec>;
 /** What a caller may send (defaults not yet applied). */
 export type JobSpecInput = z.input<typeof JobSpec>;

@@ -1,29 +1,89 @@
 // Wire shapes of the lab's resources: label sets, jobs, privacy reports, models, scores.
 import { z } from 'zod';
-import { JobSpec } from './job-spec.ts';
+import { BankFeatureName, JobSpec } from './job-spec.ts';
 import { Uscc } from './uscc.ts';
 
 export const Role = z.enum(['bank-scientist', 'operator', 'risk-system']);
 export type Role = z.infer<typeof Role>;
 
-export const LabelRow = z.strictObject({ entity: Uscc, label: z.union([z.literal(0), z.literal(1)]) });
+export const EntityKey = z.enum(['uscc', 'opaque']);
+export type EntityKey = z.infer<typeof EntityKey>;
+
+/** Opaque entity ids (integer ids of public data sets, internal keys): short, plain characters. */
+export const OpaqueId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'an opaque id: 1-64 letters, digits, _ . : -');
+
+/** Checks an entity id against its key type (USCC check character, or the opaque id pattern). */
+export function isValidEntity(entity: string, key: EntityKey): boolean {
+  return key === 'uscc' ? Uscc.safeParse(entity).success : OpaqueId.safeParse(entity).success;
+}
+
+export const LabelRow = z.strictObject({
+  entity: z.string().min(1).max(64),
+  label: z.union([z.literal(0), z.literal(1)]),
+  /** Bank-side features of this row (null = missing); the same columns in every row. */
+  features: z
+    .record(BankFeatureName, z.number().refine(Number.isFinite, 'must be finite').nullable())
+    .optional(),
+});
 
 /**
- * Upload body for `POST /v1/label-sets` (JSON). CSV (`entity,label` header) is accepted too.
+ * Upload body for `POST /v1/label-sets` (JSON). CSV (`entity,label[,feature…]` header) is accepted too.
  *
  * @example
  * LabelSetUpload.parse({ name: 'book-2026', rows: [{ entity: '91350100M000100Y43', label: 0 }] });
  */
-export const LabelSetUpload = z.strictObject({
-  name: z.string().min(1).max(200),
-  rows: z.array(LabelRow).min(1).max(2_000_000),
-});
+export const LabelSetUpload = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    entityKey: EntityKey.default('uscc'),
+    rows: z.array(LabelRow).min(1).max(2_000_000),
+  })
+  .superRefine((u, ctx) => {
+    const columns = Object.keys(u.rows[0]?.features ?? {})
+      .sort()
+      .join(',');
+    const seen = new Set<string>();
+    u.rows.forEach((r, i) => {
+      if (!isValidEntity(r.entity, u.entityKey)) {
+        const what =
+          u.entityKey === 'uscc'
+            ? 'not a valid Unified Social Credit Code (GB 32100-2015)'
+            : 'not a valid opaque id';
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'entity'], message: what });
+      } else if (seen.has(r.entity)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rows', i, 'entity'],
+          message: `duplicate entity ${r.entity}`,
+        });
+      }
+      seen.add(r.entity);
+      if (
+        Object.keys(r.features ?? {})
+          .sort()
+          .join(',') !== columns
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rows', i, 'features'],
+          message: 'every row must have the same feature columns',
+        });
+      }
+    });
+  });
 export type LabelSetUpload = z.infer<typeof LabelSetUpload>;
+export type LabelSetUploadInput = z.input<typeof LabelSetUpload>;
 
 export const LabelSet = z.object({
   id: z.string(),
   tenant: z.string(),
   name: z.string(),
+  entityKey: EntityKey,
+  bankFeatures: z.array(z.string()),
+  /** Missing values per bank-side feature. */
+  bankFeatureNulls: z.record(z.string(), z.int()),
   rows: z.int(),
   positives: z.int(),
   createdAt: z.string(),
@@ -80,12 +140,23 @@ export const TrainingReport = z.object({
 });
 export type TrainingReport = z.infer<typeof TrainingReport>;
 
+/** One encoded model input (see models/encoding.ts): a value, a missing indicator, or a one-hot category. */
+export const EncodedInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('value'), source: z.string() }),
+  z.strictObject({ kind: z.literal('missing'), source: z.string() }),
+  z.strictObject({ kind: z.literal('category'), source: z.string(), value: z.string().nullable() }),
+]);
+export const Encoding = z.strictObject({ inputs: z.array(EncodedInput) });
+export type Encoding = z.infer<typeof Encoding>;
+
 export const Job = z.object({
   id: z.string(),
   tenant: z.string(),
   status: JobStatus,
   spec: JobSpec,
   privacyReport: PrivacyReport,
+  /** The model inputs, frozen at submit from the catalog's federated statistics. */
+  encoding: Encoding,
   submittedBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -108,21 +179,36 @@ export const Metrics = z.object({
   gini: z.number(),
   logLoss: z.number(),
   brier: z.number(),
-  rows: z.int(),
-  positives: z.int(),
+  rows: z.number(),
+  positives: z.number(),
 });
 export type Metrics = z.infer<typeof Metrics>;
+
+/** Full evaluation: pooled metrics, lift by decile, calibration, and per-domain metrics where the holdout is large enough. */
+export const Evaluation = Metrics.extend({
+  /** `holdout` normally; `training` when the job asked for no holdout (in-sample metrics). */
+  sample: z.enum(['holdout', 'training']),
+  deciles: z.array(z.record(z.string(), z.number())),
+  calibration: z.array(z.record(z.string(), z.number())),
+  perDomain: z.record(z.string(), Metrics),
+});
+export type Evaluation = z.infer<typeof Evaluation>;
 
 export const Model = z.object({
   id: z.string(),
   jobId: z.string(),
   tenant: z.string(),
-  kind: z.literal('logistic'),
+  kind: z.enum(['logistic', 'scorecard', 'mlp']),
   status: z.enum(['active', 'retired']),
+  /** Platform features the model reads (by name, `<dataset>.<column>`). */
   features: z.array(z.string()),
-  intercept: z.number(),
-  weights: z.array(z.number()),
-  metrics: Metrics,
+  /** Bank-side inputs every scoring call must supply for each entity. */
+  bankFeatures: z.array(z.string()),
+  /** The encoded inputs, in the order the parameters use them. */
+  inputs: z.array(z.string()),
+  /** The model kind's parameters (logistic: intercept, weights, means, stds). */
+  parameters: z.record(z.string(), z.unknown()),
+  metrics: Evaluation,
   domains: z.array(z.string()),
   rounds: z.int(),
   backend: z.string(),
@@ -138,6 +224,10 @@ export type Model = z.infer<typeof Model>;
  */
 export const ScoreRequest = z.strictObject({
   entities: z.array(z.string().min(1).max(64)).min(1).max(10_000),
+  /** Bank-side inputs per entity, for models that declare `bankFeatures`. */
+  inputs: z
+    .record(z.string(), z.record(z.string(), z.number().refine(Number.isFinite, 'must be finite')))
+    .optional(),
 });
 export type ScoreRequest = z.infer<typeof ScoreRequest>;
 
@@ -152,7 +242,7 @@ export const ScoreResult = z.discriminatedUnion('ok', [
   z.object({
     entity: z.string(),
     ok: z.literal(false),
-    error: z.enum(['invalid_entity', 'not_authorized', 'unavailable']),
+    error: z.enum(['invalid_entity', 'missing_inputs', 'not_authorized', 'unavailable']),
   }),
 ]);
 export type ScoreResult = z.infer<typeof ScoreResult>;
@@ -162,31 +252,61 @@ export type ScoreResponse = z.infer<typeof ScoreResponse>;
 
 /** Operator's bulk grant of enterprise authorisations (an enterprise's consent to a bank). */
 export const AuthorizationGrant = z.strictObject({
-  entity: Uscc,
+  entity: z.string().min(1).max(64),
   bank: z.string().min(1).max(64),
   purposes: z.array(z.enum(['modelling', 'scoring'])).min(1),
   grantedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   evidence: z.string().max(500).default(''),
 });
-export const AuthorizationImport = z.strictObject({
-  grants: z.array(AuthorizationGrant).min(1).max(100_000),
-});
+export const AuthorizationImport = z
+  .strictObject({
+    entityKey: EntityKey.default('uscc'),
+    grants: z.array(AuthorizationGrant).min(1).max(100_000),
+  })
+  .superRefine((b, ctx) => {
+    b.grants.forEach((g, i) => {
+      if (!isValidEntity(g.entity, b.entityKey)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grants', i, 'entity'],
+          message: `not a valid ${b.entityKey} entity id`,
+        });
+      }
+      if (Date.parse(g.expiresAt) <= Date.parse(g.grantedAt)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grants', i, 'expiresAt'],
+          message: 'must be after grantedAt',
+        });
+      }
+    });
+  });
 export type AuthorizationGrant = z.infer<typeof AuthorizationGrant>;
 export const AuthorizationImportResult = z.object({ imported: z.int() });
 
+/** A feature as a domain publishes it: schema, and statistics only where backed by ≥ k rows. */
 export const CatalogFeature = z.object({
   name: z.string(),
-  type: z.string(),
+  type: z.enum(['number', 'category', 'boolean', 'date']),
   category: z.string(),
-  sensitivity: z.string(),
+  sensitivity: z.enum(['public', 'restricted', 'personal', 'identifier']),
   description: z.string(),
+  unit: z.string().optional(),
+  rows: z.int().optional(),
+  missingRate: z.number().optional(),
+  mean: z.number().optional(),
+  std: z.number().optional(),
+  categories: z.array(z.object({ value: z.string(), count: z.int() })).optional(),
+  suppressedCategories: z.int().optional(),
 });
+export type CatalogFeature = z.infer<typeof CatalogFeature>;
 export const CatalogDomain = z.object({
   id: z.string(),
   name: z.string(),
   regions: z.array(z.string()),
-  entityKey: z.enum(['uscc', 'opaque']),
+  entityKey: EntityKey,
+  rows: z.int().optional(),
   features: z.array(CatalogFeature),
   publishedAt: z.string(),
 });

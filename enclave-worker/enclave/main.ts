@@ -1,18 +1,16 @@
 // The enclave: the only code that touches rows. A child process of the broker, talking over IPC.
-import { createHash } from 'node:crypto';
+
+import { strategyFor } from '../../lab/coordinator/strategies.ts';
+import { encodeRows, inputName, type SourceColumn, sourceReasons } from '../../models/encoding.ts';
 import { localEvaluation } from '../../models/evaluation.ts';
-import { getStrategy } from '../../models/registry.ts';
 import type { LocalRows, RoundInstruction } from '../../models/strategy.ts';
+import { type DomainTable, loadDomainTable } from '../data/columns.ts';
 import { type DomainManifest, loadManifest } from '../data/manifest.ts';
-import { type FeatureTable, gatherRows, loadFeatureTable } from '../data/table.ts';
 import { type FromEnclave, ToEnclave } from '../protocol.ts';
 import { initBackend, tfOps } from './backend.ts';
-
-/** A request the enclave refuses for good (bad input, policy): the broker must not retry it. */
-class EnclaveRefusal extends Error {}
+import { EnclaveRefusal, jobRows, platformSources, sourceLookup } from './rows.ts';
 
 interface JobData {
-  jobId: string;
   modelKind: string;
   train: LocalRows;
   holdout: LocalRows;
@@ -26,51 +24,40 @@ if (!domainDir || !process.send) {
 }
 const send = (m: FromEnclave) => process.send!(m);
 
-/** Deterministic holdout membership: depends only on the seed and the entity. */
-function inHoldout(seed: number, entity: string, fraction: number): boolean {
-  const h = createHash('sha256').update(`${seed}:${entity}`).digest();
-  return h.readUInt32BE(0) / 2 ** 32 < fraction;
-}
-
-function subset(x: Float64Array, y: number[], d: number, keep: number[]): LocalRows {
-  const out = new Float64Array(keep.length * d);
-  keep.forEach((r, i) => {
-    out.set(x.subarray(r * d, (r + 1) * d), i * d);
-  });
-  return { x: out, y: Float64Array.from(keep, (r) => y[r]!), n: keep.length, d };
+/** Top reason codes of one encoded row, as source feature names (never values). */
+function reasonsFor(
+  kind: string,
+  parameters: Record<string, unknown>,
+  row: Float64Array,
+  names: string[],
+): string[] {
+  const strategy = strategyFor(kind);
+  if (!strategy.reasons) return [];
+  return sourceReasons(strategy.reasons(parameters, row, names, names.length)).slice(0, 3);
 }
 
 async function main(dir: string) {
   const manifest: DomainManifest = await loadManifest(dir);
+  const held = new Set(manifest.datasets.flatMap((ds) => ds.columns.map((c) => `${ds.name}.${c.name}`)));
   const backend = await initBackend();
   const jobs = new Map<string, JobData>();
-  let scorer: FeatureTable | null = null;
+  let scorer: DomainTable | null = null;
 
   async function handle(msg: ToEnclave): Promise<unknown> {
     switch (msg.type) {
       case 'load': {
-        const table = await loadFeatureTable(dir, manifest, msg.features);
-        const x = gatherRows(table, msg.entities);
-        const d = msg.features.length;
-        const trainIdx: number[] = [];
-        const holdIdx: number[] = [];
-        msg.entities.forEach((e, i) => {
-          (inHoldout(msg.seed, e, msg.holdoutFraction) ? holdIdx : trainIdx).push(i);
-        });
-        const train = subset(x, msg.labels, d, trainIdx);
-        const holdout = subset(x, msg.labels, d, holdIdx);
-        if (train.n < msg.minCohort)
-          throw new EnclaveRefusal(
-            `training cohort of ${train.n} rows is below the minimum ${msg.minCohort}`,
-          );
-        jobs.set(msg.jobId, { jobId: msg.jobId, modelKind: msg.modelKind, train, holdout, cache: new Map() });
+        const needed = platformSources(msg).filter((s) => held.has(s));
+        // With bank-side features only, the table still says which entities this domain holds.
+        const table = await loadDomainTable(dir, manifest, needed.length > 0 ? needed : undefined);
+        const { train, holdout } = jobRows(msg, table);
+        jobs.set(msg.jobId, { modelKind: msg.modelKind, train, holdout, cache: new Map() });
         return { train: train.n, holdout: holdout.n, positives: train.y.reduce((s, v) => s + v, 0) };
       }
       case 'round': {
         const job = jobs.get(msg.jobId);
         if (!job) throw new Error(`job ${msg.jobId} is not loaded in this enclave`);
         const started = performance.now();
-        const update = evaluateOrTrain(job, msg.instruction);
+        const update = trainOrEvaluate(job, msg.instruction);
         return {
           update,
           rows: { train: job.train.n, holdout: job.holdout.n },
@@ -78,40 +65,52 @@ async function main(dir: string) {
         };
       }
       case 'load-scorer': {
-        scorer = await loadFeatureTable(dir, manifest, msg.features);
-        return { rows: scorer.index.size };
+        scorer = await loadDomainTable(dir, manifest);
+        return { rows: scorer.entities.length };
       }
       case 'score': {
         if (!scorer) throw new Error('scorer not loaded');
-        const table = scorer;
-        const strategy = getStrategy(msg.model.kind);
-        const cols = msg.model.features.map((f) => table.features.indexOf(f));
-        if (cols.some((c) => c < 0))
-          throw new EnclaveRefusal('model uses a feature this scorer does not hold');
-        const all = gatherRows(table, msg.entities);
-        const d = msg.model.features.length;
-        const x = new Float64Array(msg.entities.length * d);
-        for (let i = 0; i < msg.entities.length; i++) {
-          for (let j = 0; j < d; j++) x[i * d + j] = all[i * table.features.length + cols[j]!]!;
-        }
-        const p = strategy.predict(msg.model, x, msg.entities.length);
-        return {
-          scores: msg.entities.map((entity, i) => ({
-            entity,
+        const { model } = msg;
+        const strategy = strategyFor(model.kind);
+        const rows = Int32Array.from(msg.entities, (e) => scorer!.index.get(e) ?? -1);
+        const bank = new Map<string, SourceColumn>(
+          model.bankFeatures.map((f, j) => [
+            f,
+            {
+              type: 'number',
+              values: Float64Array.from(msg.entities, (_, i) => msg.bankInputs?.[i]?.[j] ?? Number.NaN),
+            },
+          ]),
+        );
+        const n = msg.entities.length;
+        const x = encodeRows(model.encoding, n, sourceLookup(scorer, rows, bank));
+        const d = model.encoding.inputs.length;
+        const names = model.encoding.inputs.map(inputName);
+        const p = strategy.predict(model.parameters, x, n);
+        const opaque = manifest.entityKey === 'opaque';
+        const scores = [];
+        for (let i = 0; i < n; i++) {
+          // An opaque id this domain does not hold is someone else's to answer.
+          if (opaque && rows[i]! < 0) continue;
+          const row = x.subarray(i * d, (i + 1) * d);
+          scores.push({
+            entity: msg.entities[i]!,
             probability: p[i]!,
-            reasons: strategy.reasons(msg.model, x.subarray(i * d, (i + 1) * d), msg.model.features, 3),
-          })),
-        };
+            reasons: reasonsFor(model.kind, model.parameters, row, names),
+          });
+        }
+        return { scores };
       }
     }
   }
 
-  function evaluateOrTrain(job: JobData, instruction: RoundInstruction) {
-    const strategy = getStrategy(job.modelKind);
+  function trainOrEvaluate(job: JobData, instruction: RoundInstruction) {
+    const strategy = strategyFor(job.modelKind);
     if (instruction.phase === 'evaluate') {
-      const model = instruction.params.model;
-      const p = strategy.predict(model as never, job.holdout.x, job.holdout.n);
-      return localEvaluation(p, job.holdout.y);
+      const model = instruction.params.model as Record<string, unknown>;
+      // With no holdout (validation split none) the job is evaluated in-sample; the model says so.
+      const rows = job.holdout.n > 0 ? job.holdout : job.train;
+      return localEvaluation(strategy.predict(model, rows.x, rows.n), rows.y);
     }
     return strategy.localUpdate(instruction, job.train, tfOps, job.cache);
   }

@@ -1,16 +1,17 @@
 // The coordinator: drives each job as a durable BullMQ step job, one child job per domain per round.
 import { type Job as BullJob, UnrecoverableError, WaitingChildrenError, Worker } from 'bullmq';
-import type { Job } from '../../client-sdk/contract/resources.ts';
-import { metricsFromHistograms } from '../../models/evaluation.ts';
-import { getStrategy } from '../../models/registry.ts';
+import type { Evaluation, Job } from '../../client-sdk/contract/resources.ts';
+import { inputName } from '../../models/encoding.ts';
 import { type RoundInstruction, sumUpdates, type Update } from '../../models/strategy.ts';
 import type { LabContext } from '../context.ts';
 import { queueNames } from '../infra/redis.ts';
 import { TrainResult, type TrainTask } from '../infra/task-protocol.ts';
 import type { StoredModel } from '../store/models.ts';
+import { evaluationFrom } from './evaluation.ts';
 import { prepareRun, RunSetupError } from './prepare.ts';
 import { RunState } from './run-state.ts';
 import { StepData, startJob } from './start.ts';
+import { strategyFor } from './strategies.ts';
 
 export interface CoordinatorOptions {
   /** Lock of a step job; a coordinator that dies loses its jobs to another after this long. */
@@ -72,7 +73,7 @@ async function runStep(ctx: LabContext, bullJob: BullJob, token: string | undefi
   let data = StepData.parse(bullJob.data);
   const job = await ctx.jobs.get(data.jobId);
   if (!job || !['approved', 'running'].includes(job.status)) return;
-  const strategy = getStrategy(job.spec.model.kind);
+  const strategy = strategyFor(job.spec.model.kind);
   const run = new RunState(ctx.redis, ctx.keys, job.id);
   const domains = (await ctx.domains.list()).filter((d) => job.privacyReport.domains.includes(d.id));
   if (domains.length !== job.privacyReport.domains.length) {
@@ -98,7 +99,7 @@ async function runStep(ctx: LabContext, bullJob: BullJob, token: string | undefi
       if (err instanceof RunSetupError) return failJob(ctx, job.id, err.message);
       throw err;
     }
-    await run.putState(0, strategy.init(job.spec.model, job.spec.features.length));
+    await run.putState(0, strategy.init(job.spec.model, job.encoding.inputs.length));
     const first = await dispatch(
       ctx,
       bullJob,
@@ -159,7 +160,7 @@ async function dispatch(
   next: RoundInstruction | null,
   token: string | undefined,
 ): Promise<StepData | null> {
-  const strategy = getStrategy(job.spec.model.kind);
+  const strategy = strategyFor(job.spec.model.kind);
   const instruction: RoundInstruction = next ?? {
     phase: 'evaluate',
     params: { model: strategy.finalModel(await run.state(round)) },
@@ -174,10 +175,13 @@ async function dispatch(
       domain: d.id,
       setup: {
         modelKind: job.spec.model.kind,
-        features: job.spec.features,
-        labelsRef: d.labelsRef,
-        holdoutFraction: job.spec.validation.holdoutFraction,
-        seed: job.spec.validation.seed,
+        encoding: job.encoding,
+        bankFeatures: job.spec.bankFeatures,
+        labels:
+          d.labelsRef === null || job.spec.labels.source === 'domain'
+            ? { source: 'domain', column: job.spec.labels.source === 'domain' ? job.spec.labels.column : '' }
+            : { source: 'bank', labelsRef: d.labelsRef, entityKey: setup.entityKey },
+        validation: job.spec.validation,
         minCohort: job.spec.privacy.minCohort,
       },
       instruction,
@@ -223,36 +227,33 @@ async function release(
   aggregate: Update,
   round: number,
 ): Promise<void> {
-  const strategy = getStrategy(job.spec.model.kind);
-  const model = strategy.finalModel(await run.state(round)) as Omit<StoredModel, 'id'>;
-  let m: ReturnType<typeof metricsFromHistograms>;
+  const parameters = strategyFor(job.spec.model.kind).finalModel(await run.state(round));
+  let metrics: Evaluation;
   try {
-    m = metricsFromHistograms(aggregate);
+    metrics = evaluationFrom(
+      aggregate,
+      results,
+      job.spec.privacy.minCohort,
+      job.spec.validation.split === 'none' ? 'training' : 'holdout',
+    );
   } catch (err) {
     return failJob(ctx, job.id, `evaluation failed: ${(err as Error).message}`);
   }
+  const setup = await run.setupOnce(() => Promise.reject(new Error('run setup missing')));
   const stored: StoredModel = {
     id: modelIdOf(job.id),
     jobId: job.id,
     tenant: job.tenant,
-    kind: 'logistic',
+    kind: job.spec.model.kind,
     status: 'active',
     features: job.spec.features,
-    intercept: model.intercept,
-    weights: model.weights,
-    means: model.means,
-    stds: model.stds,
-    beta: model.beta,
+    bankFeatures: job.spec.bankFeatures,
+    inputs: job.encoding.inputs.map(inputName),
+    parameters,
+    encoding: job.encoding,
+    entityKey: setup.entityKey,
     rounds: round,
-    metrics: {
-      auc: m.auc,
-      ks: m.ks,
-      gini: m.gini,
-      logLoss: m.logLoss,
-      brier: m.brier,
-      rows: m.rows,
-      positives: m.positives,
-    },
+    metrics,
     domains: results.map((r) => r.domain),
     backend: [...new Set(results.map((r) => r.backend))].join(','),
     createdAt: new Date().toISOString(),
@@ -264,6 +265,6 @@ async function release(
     actor: 'coordinator',
     tenant: job.tenant,
     subject: job.id,
-    details: { modelId: stored.id, auc: m.auc, ks: m.ks },
+    details: { modelId: stored.id, auc: metrics.auc, ks: metrics.ks },
   });
 }

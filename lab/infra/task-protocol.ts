@@ -1,17 +1,26 @@
 // Queue payloads between the coordinator / scoring API and the domain brokers (BullMQ job data and results).
 import { z } from 'zod';
+import { ValidationSpec } from '../../client-sdk/contract/job-spec.ts';
+import { CatalogFeature, Encoding } from '../../client-sdk/contract/resources.ts';
 import { BLOB_REF } from './blob-store.ts';
 
 const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
 
 /** The per-job facts every training task carries, so any broker can (re)load the enclave from scratch. */
 export const TrainSetup = z.strictObject({
-  modelKind: z.literal('logistic'),
-  features: z.array(z.string()).min(1),
-  /** Sealed (to this domain's key) label slice `{ entities, labels }`. */
-  labelsRef: z.string().regex(BLOB_REF),
-  holdoutFraction: z.number().gt(0).lt(1),
-  seed: z.int(),
+  modelKind: z.enum(['logistic', 'scorecard', 'mlp']),
+  encoding: Encoding,
+  bankFeatures: z.array(z.string()),
+  labels: z.discriminatedUnion('source', [
+    /** Sealed (to this domain's key) label slice `{ entities, labels, bank }`. */
+    z.strictObject({
+      source: z.literal('bank'),
+      labelsRef: z.string().regex(BLOB_REF),
+      entityKey: z.enum(['uscc', 'opaque']),
+    }),
+    z.strictObject({ source: z.literal('domain'), column: z.string() }),
+  ]),
+  validation: ValidationSpec,
   minCohort: z.int().min(1),
 });
 export type TrainSetup = z.infer<typeof TrainSetup>;
@@ -51,14 +60,10 @@ export type TrainResult = z.infer<typeof TrainResult>;
 
 export const ScoreModelWire = z.strictObject({
   id: z.string(),
-  kind: z.literal('logistic'),
-  features: z.array(z.string()).min(1),
-  intercept: z.number(),
-  weights: FiniteArray,
-  means: FiniteArray,
-  stds: FiniteArray,
-  beta: FiniteArray,
-  rounds: z.int(),
+  kind: z.enum(['logistic', 'scorecard', 'mlp']),
+  encoding: Encoding,
+  bankFeatures: z.array(z.string()),
+  parameters: z.record(z.string(), z.unknown()),
 });
 export type ScoreModelWire = z.infer<typeof ScoreModelWire>;
 
@@ -67,6 +72,8 @@ export const ScoreTask = z.strictObject({
   domain: z.string(),
   model: ScoreModelWire,
   entities: z.array(z.string()).min(1).max(10_000),
+  /** Per entity, the model's bank-side inputs in `model.bankFeatures` order. */
+  bankInputs: z.array(z.array(z.number())).optional(),
 });
 export type ScoreTask = z.infer<typeof ScoreTask>;
 
@@ -77,22 +84,15 @@ export const ScoreTaskResult = z.strictObject({
 });
 export type ScoreTaskResult = z.infer<typeof ScoreTaskResult>;
 
-/** What a broker publishes about its domain: schema and public key, never values. */
+/** What a broker publishes about its domain: schema, safe statistics and public key, never values. */
 export const DomainRegistration = z.strictObject({
   id: z.string(),
   name: z.string(),
   regions: z.array(z.string()),
   entityKey: z.enum(['uscc', 'opaque']),
   publicKeyPem: z.string(),
-  features: z.array(
-    z.strictObject({
-      name: z.string(),
-      type: z.string(),
-      category: z.string(),
-      sensitivity: z.string(),
-      description: z.string(),
-    }),
-  ),
+  rows: z.int().optional(),
+  features: z.array(CatalogFeature),
   publishedAt: z.string(),
 });
 export type DomainRegistration = z.infer<typeof DomainRegistration>;

@@ -1,101 +1,159 @@
-// The privacy report an operator reads before approving a job, and the submit-time checks behind it.
+// Submit-time checks of a JobSpec against the catalog, the frozen input encoding, and the privacy
+// report an operator reads before approving.
 import type { JobSpec } from '../../client-sdk/contract/job-spec.ts';
-import type { LabelSet, PrivacyReport } from '../../client-sdk/contract/resources.ts';
+import type {
+  CatalogFeature,
+  Encoding,
+  LabelSet,
+  PrivacyReport,
+} from '../../client-sdk/contract/resources.ts';
+import { planEncoding, type SourceStats } from '../../models/encoding.ts';
 import { HttpError } from '../api/http-error.ts';
 import type { DomainRegistration } from '../infra/task-protocol.ts';
 
 /** Rows per model parameter below which a model can memorise its training rows (DESIGN §6). */
 export const MIN_ROWS_PER_PARAMETER = 20;
 
+const bad = (message: string, field: string) => new HttpError(400, 'invalid_request', message, field);
+const holds = (d: DomainRegistration, name: string) => d.features.some((x) => x.name === name);
+
 /**
- * Resolves the job's domains and checks every feature against the catalog: unknown features,
- * non-numeric ones and identifiers are refused with the offending field named.
+ * Resolves the job's domains and checks every feature against the catalog: unknown features and
+ * identifiers are refused with the offending field named. A feature needs at least one selected
+ * domain holding it; domains without it contribute missing values (imputed, with an indicator).
  *
  * @example
  * const domains = resolveDomains(spec, await ctx.domains.list());
  */
 export function resolveDomains(spec: JobSpec, catalog: readonly DomainRegistration[]): DomainRegistration[] {
+  const wanted = spec.labels.source === 'domain' ? [...spec.features, spec.labels.column] : spec.features;
   spec.features.forEach((name, i) => {
-    if (!catalog.some((d) => d.features.some((x) => x.name === name))) {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        `unknown feature '${name}' (not in the catalog)`,
-        `features.${i}`,
-      );
-    }
+    if (!catalog.some((d) => holds(d, name)))
+      throw bad(`unknown feature '${name}' (not in the catalog)`, `features.${i}`);
   });
+  if (new Set(spec.features).size !== spec.features.length) throw bad('features must not repeat', 'features');
+  if (new Set(spec.bankFeatures).size !== spec.bankFeatures.length)
+    throw bad('bank features must not repeat', 'bankFeatures');
   let domains: DomainRegistration[];
   if (spec.domains) {
     domains = spec.domains.map((id, i) => {
       const d = catalog.find((x) => x.id === id);
-      if (!d) throw new HttpError(400, 'invalid_request', `unknown domain '${id}'`, `domains.${i}`);
+      if (!d) throw bad(`unknown domain '${id}'`, `domains.${i}`);
       return d;
     });
   } else {
-    domains = catalog.filter((d) => spec.features.every((f) => d.features.some((x) => x.name === f)));
+    domains = catalog.filter((d) => (wanted.length === 0 ? true : wanted.some((f) => holds(d, f))));
   }
+  if (domains.length === 0) throw bad('no domain holds these features', 'domains');
   spec.features.forEach((name, i) => {
     const field = `features.${i}`;
-    const holders = domains.filter((d) => d.features.some((x) => x.name === name));
-    if (holders.length < domains.length || domains.length === 0) {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        `feature '${name}' is not held by every selected domain`,
-        field,
-      );
-    }
-    const meta = holders[0]!.features.find((x) => x.name === name)!;
-    if (meta.sensitivity === 'identifier') {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        `feature '${name}' is an identifier and can never be a model input`,
-        field,
-      );
-    }
-    if (meta.type !== 'number') {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        `feature '${name}' has type ${meta.type}; logistic regression takes numbers`,
-        field,
-      );
-    }
+    const meta = domains.find((d) => holds(d, name))?.features.find((x) => x.name === name);
+    if (!meta) throw bad(`feature '${name}' is not held by any selected domain`, field);
+    if (meta.sensitivity === 'identifier')
+      throw bad(`feature '${name}' is an identifier and can never be a model input`, field);
   });
-  if (new Set(spec.features).size !== spec.features.length) {
-    throw new HttpError(400, 'invalid_request', 'features must not repeat', 'features');
+  if (spec.labels.source === 'domain') {
+    const column = spec.labels.column;
+    const missing = domains.find((d) => !holds(d, column));
+    if (!catalog.some((d) => holds(d, column)))
+      throw bad(`unknown label column '${column}'`, 'labels.column');
+    if (missing) throw bad(`domain ${missing.id} does not hold the label column`, 'labels.column');
+    if (spec.features.includes(column))
+      throw bad('the label column cannot also be a feature', 'labels.column');
   }
   return domains;
 }
 
+/** Federated view of one feature across the selected domains, from what each published. */
+function sourceStats(name: string, domains: readonly DomainRegistration[]): SourceStats {
+  const metas = domains.map((d) => d.features.find((x) => x.name === name));
+  const held = metas.filter((m): m is CatalogFeature => m !== undefined);
+  const counts = new Map<string, number>();
+  for (const m of held)
+    for (const c of m.categories ?? []) counts.set(c.value, (counts.get(c.value) ?? 0) + c.count);
+  return {
+    name,
+    type: held[0]!.type,
+    mayBeMissing:
+      held.length < metas.length || held.some((m) => m.missingRate === undefined || m.missingRate > 0),
+    categories: [...counts].map(([value, count]) => ({ value, count })),
+  };
+}
+
+/**
+ * The job's frozen input encoding: platform features (stats summed over domains), then bank-side
+ * features (`bank.<column>`).
+ *
+ * @example
+ * const encoding = planJobEncoding(spec, domains, labelSet);
+ */
+export function planJobEncoding(
+  spec: JobSpec,
+  domains: readonly DomainRegistration[],
+  labelSet: LabelSet | null,
+): Encoding {
+  const sources: SourceStats[] = spec.features.map((f) => sourceStats(f, domains));
+  for (const b of spec.bankFeatures) {
+    sources.push({
+      name: `bank.${b}`,
+      type: 'number',
+      mayBeMissing: (labelSet?.bankFeatureNulls[b] ?? 0) > 0,
+    });
+  }
+  return planEncoding(sources, spec.encoding);
+}
+
+/** Parameters a model of this kind has for `inputs` inputs (an upper bound for scorecards). */
+export function parameterCount(spec: JobSpec, inputs: number): number {
+  const m = spec.model;
+  if (m.kind === 'logistic') return inputs + 1;
+  if (m.kind === 'scorecard') return inputs * (m.bins + 1) + 1;
+  let count = 0;
+  let width = inputs;
+  for (const h of [...m.hidden, 1]) {
+    count += width * h + h;
+    width = h;
+  }
+  return count;
+}
+
 /**
  * @example
- * const report = privacyReport(spec, labelSet, domains);
+ * const report = privacyReport(spec, labelSet, domains, encoding);
  */
 export function privacyReport(
   spec: JobSpec,
-  labelSet: LabelSet,
+  labelSet: LabelSet | null,
   domains: readonly DomainRegistration[],
+  encoding: Encoding,
 ): PrivacyReport {
   const bySensitivity: Record<string, string[]> = {};
   for (const name of spec.features) {
-    const s = domains[0]?.features.find((x) => x.name === name)?.sensitivity ?? 'unknown';
+    const s = domains.flatMap((d) => d.features).find((x) => x.name === name)?.sensitivity ?? 'unknown';
     bySensitivity[s] = [...(bySensitivity[s] ?? []), name];
   }
-  const parameterCount = spec.features.length + 1;
-  const rowsPerParameter = labelSet.rows / parameterCount;
+  if (spec.bankFeatures.length > 0) bySensitivity['bank-side'] = spec.bankFeatures.map((b) => `bank.${b}`);
+  const parameters = parameterCount(spec, encoding.inputs.length);
+  const labelRows =
+    labelSet?.rows ??
+    Math.round(
+      domains.reduce((s, d) => {
+        const f = d.features.find((x) => spec.labels.source === 'domain' && x.name === spec.labels.column);
+        return s + (f?.rows ?? 0) * (1 - (f?.missingRate ?? 0));
+      }, 0),
+    );
+  const rowsPerParameter = labelRows / parameters;
   const warnings: string[] = [];
   if (rowsPerParameter < MIN_ROWS_PER_PARAMETER)
     warnings.push(`only ${rowsPerParameter.toFixed(1)} label rows per parameter`);
   if (bySensitivity.personal) warnings.push('uses personal features: needs an explicit grant');
   if (bySensitivity.restricted) warnings.push('uses restricted features');
-  if (labelSet.positives < spec.privacy.minCohort) warnings.push('fewer positives than the minimum cohort');
+  if (labelSet && labelSet.positives < spec.privacy.minCohort)
+    warnings.push('fewer positives than the minimum cohort');
   return {
     featuresBySensitivity: bySensitivity,
-    parameterCount,
-    labelRows: labelSet.rows,
+    parameterCount: parameters,
+    labelRows,
     rowsPerParameter,
     domains: domains.map((d) => d.id),
     minCohort: spec.privacy.minCohort,

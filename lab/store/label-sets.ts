@@ -10,6 +10,8 @@ import { newId, nowIso } from './ids.ts';
 export const LabelColumns = z.strictObject({
   entities: z.array(z.string()),
   labels: z.array(z.union([z.literal(0), z.literal(1)])),
+  /** Bank-side feature columns, aligned with `entities` (null = missing). */
+  bank: z.record(z.string(), z.array(z.number().nullable())).default({}),
 });
 export type LabelColumns = z.infer<typeof LabelColumns>;
 
@@ -25,12 +27,23 @@ export class LabelSetStore {
     private readonly masterKey: Buffer,
   ) {}
 
-  async create(tenant: string, name: string, rows: LabelColumns): Promise<LabelSet> {
+  async create(
+    tenant: string,
+    name: string,
+    entityKey: LabelSet['entityKey'],
+    rows: LabelColumns,
+  ): Promise<LabelSet> {
     const id = newId('ls');
+    const bankFeatures = Object.keys(rows.bank).sort();
     const meta: LabelSet = {
       id,
       tenant,
       name,
+      entityKey,
+      bankFeatures,
+      bankFeatureNulls: Object.fromEntries(
+        bankFeatures.map((f) => [f, rows.bank[f]!.filter((v) => v === null).length]),
+      ),
       rows: rows.entities.length,
       positives: rows.labels.reduce<number>((s, l) => s + l, 0),
       createdAt: nowIso(),

@@ -1,16 +1,12 @@
 // The model registry (first cut): released models with what scoring needs, indexed by tenant.
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import { Model } from '../../client-sdk/contract/resources.ts';
+import type { z } from 'zod';
+import { Encoding, EntityKey, Model } from '../../client-sdk/contract/resources.ts';
 import type { LabKeys } from '../infra/redis.ts';
 import { RecordStore } from './records.ts';
 
-/** The stored model: the public record plus the imputation/standardisation it scores with. */
-export const StoredModel = Model.extend({
-  means: z.array(z.number()),
-  stds: z.array(z.number()),
-  beta: z.array(z.number()),
-});
+/** The stored model: the public record plus the encoding and entity key scoring needs. */
+export const StoredModel = Model.extend({ encoding: Encoding, entityKey: EntityKey });
 export type StoredModel = z.infer<typeof StoredModel>;
 
 /**
@@ -34,8 +30,8 @@ export class ModelStore {
   }
 }
 
-/** The wire view of a stored model (drops the internals scoring uses). */
+/** The wire view of a stored model. */
 export function publicModel(m: StoredModel): Model {
-  const { means: _m, stds: _s, beta: _b, ...rest } = m;
+  const { encoding: _e, entityKey: _k, ...rest } = m;
   return Model.parse(rest);
 }

@@ -56,7 +56,7 @@ export async function runScenario(
   const submitted = await scientist.jobs.submit({
     name: 'sme-default-12m',
     purpose: 'Probability of default within 12 months for SME credit lines',
-    labelSetId: labelSet.id,
+    labels: { source: 'bank', labelSetId: labelSet.id },
     model: { kind: 'logistic', l2: 1 },
     features,
     ...opts.spec,

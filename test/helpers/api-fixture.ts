@@ -22,23 +22,30 @@ export function fakeDomain(id: string, region: string): DomainRegistration {
     features: [
       ...FEATURES.map((name) => ({
         name,
-        type: 'number',
+        type: 'number' as const,
         category: 'tax',
-        sensitivity: 'public',
+        sensitivity: 'public' as const,
         description: '',
+        rows: 1000,
+        missingRate: 0.1,
       })),
       {
         name: 'registration.industry',
-        type: 'category',
+        type: 'category' as const,
         category: 'registration',
-        sensitivity: 'public',
+        sensitivity: 'public' as const,
         description: '',
+        categories: [
+          { value: 'manufacturing', count: 400 },
+          { value: 'retail', count: 300 },
+          { value: 'mining', count: 20 },
+        ],
       },
       {
         name: 'registration.legal_rep_id',
-        type: 'category',
+        type: 'category' as const,
         category: 'key-personnel',
-        sensitivity: 'identifier',
+        sensitivity: 'identifier' as const,
         description: '',
       },
     ],
@@ -112,7 +119,7 @@ export async function submitJob(fx: ApiFixture, scientistKey: string, entities: 
   const job = await fx.call('POST', '/v1/jobs', scientistKey, {
     name: 'pd',
     purpose: 'test',
-    labelSetId: ls.body.id,
+    labels: { source: 'bank', labelSetId: ls.body.id },
     model: { kind: 'logistic' },
     features: FEATURES,
   });

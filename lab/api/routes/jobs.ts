@@ -1,10 +1,10 @@
 // Job routes: banks submit and follow jobs; operators review them with the privacy report.
 import { Hono } from 'hono';
 import { JobSpec } from '../../../client-sdk/contract/job-spec.ts';
-import { DecisionBody, type Job } from '../../../client-sdk/contract/resources.ts';
+import { DecisionBody, type Job, type LabelSet } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { startJob } from '../../coordinator/start.ts';
-import { privacyReport, resolveDomains } from '../../privacy/report.ts';
+import { planJobEncoding, privacyReport, resolveDomains } from '../../privacy/report.ts';
 import { newId, nowIso } from '../../store/ids.ts';
 import { TransitionError } from '../../store/jobs.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
@@ -68,18 +68,47 @@ export function jobRoutes(ctx: LabContext) {
           'aggregation',
         );
       }
-      const labelSet = await ctx.labelSets.meta(spec.labelSetId);
-      if (!labelSet || labelSet.tenant !== p.tenant) {
-        throw new HttpError(400, 'invalid_request', `label set '${spec.labelSetId}' not found`, 'labelSetId');
+      let labelSet: LabelSet | null = null;
+      if (spec.labels.source === 'bank') {
+        labelSet = await ctx.labelSets.meta(spec.labels.labelSetId);
+        if (!labelSet || labelSet.tenant !== p.tenant) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `label set '${spec.labels.labelSetId}' not found`,
+            'labels.labelSetId',
+          );
+        }
+        const have = labelSet.bankFeatures;
+        spec.bankFeatures.forEach((f, i) => {
+          if (!have.includes(f)) {
+            throw new HttpError(
+              400,
+              'invalid_request',
+              `the label set has no column '${f}'`,
+              `bankFeatures.${i}`,
+            );
+          }
+        });
       }
       const domains = resolveDomains(spec, await ctx.domains.list());
+      if (labelSet && domains.some((d) => d.entityKey !== labelSet.entityKey)) {
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `the label set's ${labelSet.entityKey} ids do not match every domain's keys`,
+          'domains',
+        );
+      }
+      const encoding = planJobEncoding(spec, domains, labelSet);
       const now = nowIso();
       const job: Job = {
         id: newId('job'),
         tenant: p.tenant,
         status: 'pending_approval',
         spec,
-        privacyReport: privacyReport(spec, labelSet, domains),
+        privacyReport: privacyReport(spec, labelSet, domains, encoding),
+        encoding,
         submittedBy: actorOf(p),
         createdAt: now,
         updatedAt: now,

@@ -1,12 +1,11 @@
 // Model routes: banks read their released models; risk systems score authorised enterprises.
 import { Hono } from 'hono';
-import { ScoreRequest, type ScoreResult } from '../../../client-sdk/contract/resources.ts';
-import { isValidUscc } from '../../../client-sdk/contract/uscc.ts';
+import { isValidEntity, ScoreRequest, type ScoreResult } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { scoreOnDomains } from '../../scoring/dispatch.ts';
 import { publicModel } from '../../store/models.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
-import { notFound } from '../http-error.ts';
+import { HttpError, notFound } from '../http-error.ts';
 import { parseJson } from '../validate.ts';
 
 /** Points on the usual scale: 600 at odds 50:1 (good:bad), 20 points to double the odds. */
@@ -38,13 +37,38 @@ export function modelRoutes(ctx: LabContext) {
       const p = c.get('principal');
       const model = await ctx.models.get(c.req.param('id'));
       if (!model || model.tenant !== p.tenant) throw notFound('model');
-      const { entities } = await parseJson(c, ScoreRequest);
+      const { entities, inputs = {} } = await parseJson(c, ScoreRequest);
+      for (const [entity, values] of Object.entries(inputs)) {
+        for (const name of Object.keys(values)) {
+          if (!model.bankFeatures.includes(name)) {
+            throw new HttpError(
+              400,
+              'invalid_request',
+              `the model declares no input '${name}'`,
+              `inputs.${entity}.${name}`,
+            );
+          }
+        }
+      }
       const results: ScoreResult[] = entities.map((entity) => ({
         entity,
         ok: false,
         error: 'invalid_entity',
       }));
-      const valid = entities.map((e, i) => ({ e, i })).filter(({ e }) => isValidUscc(e));
+      const bankInputs = new Map<string, number[]>();
+      const valid: { e: string; i: number }[] = [];
+      entities.forEach((e, i) => {
+        if (!isValidEntity(e, model.entityKey)) return;
+        if (model.bankFeatures.length > 0) {
+          const row = model.bankFeatures.map((f) => inputs[e]?.[f]);
+          if (row.some((v) => v === undefined)) {
+            results[i] = { entity: e, ok: false, error: 'missing_inputs' };
+            return;
+          }
+          bankInputs.set(e, row as number[]);
+        }
+        valid.push({ e, i });
+      });
       const allowed = await ctx.authorizations.allowed(
         p.tenant,
         valid.map(({ e }) => e),
@@ -60,6 +84,7 @@ export function modelRoutes(ctx: LabContext) {
         ctx,
         model,
         toScore.map((s) => s.entity),
+        bankInputs,
       );
       toScore.forEach(({ entity, index }) => {
         const s = scored.get(entity);
