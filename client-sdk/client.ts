@@ -112,8 +112,11 @@ export class LabClient {
   readonly models = {
     get: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}`, Model),
     /** Scores enterprises the bank is authorised for; per-entity errors come back in `results`. */
-    score: (id: string, entities: string[]) =>
-      this.request('POST', `/v1/models/${encodeURIComponent(id)}/score`, ScoreResponse, { entities }),
+    score: (id: string, entities: string[], inputs?: Record<string, Record<string, number>>) =>
+      this.request('POST', `/v1/models/${encodeURIComponent(id)}/score`, ScoreResponse, {
+        entities,
+        ...(inputs ? { inputs } : {}),
+      }),
   };
 
   readonly catalog = {

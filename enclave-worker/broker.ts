@@ -158,8 +158,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   async function score(task: ScoreTask): Promise<ScoreTaskResult> {
     const enclave = await scorerEnclave();
+    const { model, entities, bankInputs } = task;
     return ScoreResultBody.parse(
-      await enclave.request({ type: 'score', model: task.model, entities: task.entities }),
+      await enclave.request({ type: 'score', model, entities, ...(bankInputs ? { bankInputs } : {}) }),
     );
   }
 

@@ -24,8 +24,45 @@ export {
   logisticRegression,
   topReasons,
 } from './logistic-regression.ts';
+export {
+  defaultMlpConfig,
+  type MlpConfig,
+  type MlpLayerSpec,
+  type MlpModel,
+  type MlpState,
+  type MlpStrategy,
+  type MlpTfjsArtifacts,
+  mlpReasons,
+  mlpStrategy,
+  mlpToTfjsArtifacts,
+  occlusion,
+  predictMlp,
+} from './mlp.ts';
 export { logit, sigmoid, softplus } from './numeric.ts';
 export { getStrategy, isStrategyKind, type StrategyKind, strategies } from './registry.ts';
+export {
+  defaultScorecardConfig,
+  type PointsTable,
+  type PointsTableRow,
+  pointsScaling,
+  pointsTableCsv,
+  pointsTableJson,
+  predictScorecard,
+  type ScorecardBin,
+  type ScorecardCharacteristic,
+  type ScorecardConfig,
+  type ScorecardModel,
+  type ScorecardScaling,
+  type ScorecardState,
+  type ScorecardStrategy,
+  scorecardPoints,
+  scorecardReasons,
+  scorecardStrategy,
+  WOE_SMOOTHING,
+  type WoeBin,
+  type WoeEncoder,
+  withPoints,
+} from './scorecard.ts';
 export {
   type DenseOps,
   type LocalRows,

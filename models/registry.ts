@@ -1,6 +1,8 @@
 // The strategy registry: model kind → Strategy, the one place new model kinds are plugged in.
 
 import { logisticRegression } from './logistic-regression.ts';
+import { mlpStrategy } from './mlp.ts';
+import { scorecardStrategy } from './scorecard.ts';
 
 /**
  * Every strategy the lab can train, keyed by its `kind`.
@@ -8,7 +10,11 @@ import { logisticRegression } from './logistic-regression.ts';
  * @example
  * strategies.logistic.init(defaultLogisticConfig, 6);
  */
-export const strategies = { logistic: logisticRegression } as const;
+export const strategies = {
+  logistic: logisticRegression,
+  mlp: mlpStrategy,
+  scorecard: scorecardStrategy,
+} as const;
 
 /**
  * A model kind the registry knows.

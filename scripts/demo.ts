@@ -88,10 +88,14 @@ async function main(): Promise<number> {
           `  round ${String(p.round).padStart(2)} ${p.phase.padEnd(7)} loss ${p.loss === null ? '—' : p.loss.toFixed(4)}  rows ${p.rows}  ${(p.elapsedMs / 1000).toFixed(1)} s`,
         ),
     });
-    const { model, scored } = result;
+    const { model, bankOnly, scored } = result;
     say(
       `Model ${model.id}: holdout AUC ${model.metrics.auc.toFixed(4)}, KS ${model.metrics.ks.toFixed(4)} ` +
         `(${model.metrics.rows} holdout rows, ${model.metrics.positives} defaults; backend ${model.backend})`,
+    );
+    say(
+      `Bank-only model (the bank's own ${model.bankFeatures.length} features): holdout AUC ${bankOnly.metrics.auc.toFixed(4)} ` +
+        `— the joint model adds ${(model.metrics.auc - bankOnly.metrics.auc).toFixed(4)} AUC`,
     );
     for (const r of scored.results) {
       say(
@@ -115,6 +119,7 @@ async function main(): Promise<number> {
         JSON.stringify({
           auc: model.metrics.auc,
           ks: model.metrics.ks,
+          bankOnlyAuc: bankOnly.metrics.auc,
           domains: model.domains.length,
           aggregation: result.job.spec.aggregation,
           backend: model.backend,

@@ -8,28 +8,46 @@ import { runScenario, type ScenarioResult } from '../scripts/lib/scenario.ts';
 import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
-/** Reads one entity's raw feature values straight from the domain files (a test may; the lab never does). */
-async function rawFeatures(fx: StackFixture, entity: string, features: string[]): Promise<number[]> {
+/** Reads one entity's raw cells straight from the domain files (a test may; the lab never does). */
+async function rawCells(fx: StackFixture, entity: string, features: string[]): Promise<Map<string, string>> {
   const domain = fx.world.domains.find((d) => d.regions.some((r) => entity.slice(2, 4) === r.slice(0, 2)))!;
-  const values: number[] = [];
+  const out = new Map<string, string>();
   for (const f of features) {
     const [ds, col] = f.split('.') as [string, string];
-    const text = await readFile(path.join(fx.worldDir, 'domains', domain.id, 'data', `${ds}.csv`), 'utf8');
-    const [head, ...lines] = text.trim().split('\n');
-    const cols = head!.split(',');
+    const text = await readFile(
+      path.join(fx.worldDir, 'domains', domain.id, 'data', `${ds}.csv`),
+      'utf8',
+    ).catch(() => '');
+    const [head = '', ...lines] = text.trim().split('\n');
+    const cols = head.split(',');
     const line = lines.find((l) => l.startsWith(`${entity},`));
-    const cell = line?.split(',')[cols.indexOf(col)];
-    values.push(
-      cell === undefined || cell === ''
-        ? Number.NaN
-        : cell === 'true'
-          ? 1
-          : cell === 'false'
-            ? 0
-            : Number(cell),
-    );
+    out.set(f, line?.split(',')[cols.indexOf(col)] ?? '');
   }
-  return values;
+  return out;
+}
+
+/** The model's input encoding, re-implemented by hand from the input names. */
+function encodeByHand(
+  inputs: string[],
+  cells: Map<string, string>,
+  bank: Record<string, number | null>,
+  means: number[],
+) {
+  return inputs.map((name, j) => {
+    if (name.startsWith('bank.')) return bank[name.slice(5)] ?? means[j]!;
+    const [src, value] = name.includes('=')
+      ? (name.split('=') as [string, string])
+      : [name.replace(/#missing$/, ''), ''];
+    const cell = cells.get(src) ?? '';
+    if (name.endsWith('#missing')) return cell === '' ? 1 : 0;
+    if (name.includes('=')) {
+      if (cell === '') return 0;
+      if (value !== 'other') return cell === value ? 1 : 0;
+      return inputs.some((n) => n === `${src}=${cell}`) ? 0 : 1;
+    }
+    if (cell === '') return means[j]!;
+    return cell === 'true' ? 1 : cell === 'false' ? 0 : Number(cell);
+  });
 }
 
 describe('end to end', () => {
@@ -47,6 +65,11 @@ describe('end to end', () => {
     expect(model.domains).toEqual(['d-bj', 'd-gd', 'd-sh']);
     expect(model.metrics.auc).toBeGreaterThanOrEqual(0.7);
     expect(model.metrics.ks).toBeGreaterThan(0.25);
+    expect(model.metrics.sample).toBe('holdout');
+    // The joint model (platform + bank features) beats what the bank could build alone.
+    expect(model.bankFeatures.length).toBeGreaterThan(0);
+    expect(result.bankOnly.features).toEqual([]);
+    expect(model.metrics.auc).toBeGreaterThanOrEqual(result.bankOnly.metrics.auc + 0.05);
     expect(model.backend).toBe('wasm');
     expect((model.parameters as { weights: number[] }).weights).toHaveLength(model.inputs.length);
     expect(model.inputs.length).toBeGreaterThan(model.features.length);
@@ -80,20 +103,20 @@ describe('end to end', () => {
       weights: number[];
       means: number[];
     };
+    const labels = new Map(
+      (await readLabels(path.join(fx.worldDir, 'banks', fx.world.bank, 'labels.csv'))).map((r) => [
+        r.entity,
+        r.features,
+      ]),
+    );
     let checked = 0;
     let imputed = 0;
     for (const r of scored.results) {
       expect(r.ok).toBe(true);
       if (!r.ok) continue;
-      const raw = await rawFeatures(fx, r.entity, model.features);
-      if (raw.some(Number.isNaN)) imputed++;
-      // The encoding by hand: a value input is the raw value (the federated mean when missing),
-      // an indicator is 1 exactly when its feature is missing.
-      const x = model.inputs.map((name, j) => {
-        const v = raw[model.features.indexOf(name.replace(/#missing$/, ''))]!;
-        if (name.endsWith('#missing')) return Number.isNaN(v) ? 1 : 0;
-        return Number.isNaN(v) ? means[j]! : v;
-      });
+      const cells = await rawCells(fx, r.entity, model.features);
+      if ([...cells.values()].some((c) => c === '')) imputed++;
+      const x = encodeByHand(model.inputs, cells, labels.get(r.entity)!, means);
       const z = intercept + x.reduce((s, v, j) => s + v * weights[j]!, 0);
       expect(Math.abs(r.probability - 1 / (1 + Math.exp(-z)))).toBeLessThan(1e-9);
       checked++;
@@ -105,12 +128,27 @@ describe('end to end', () => {
   it('refuses unauthorised and invalid entities per entity, without failing the batch', async () => {
     const risk = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.risk });
     const stranger = generateUscc(() => 0.42, '110105');
-    const res = await risk.models.score(result.model.id, [result.entities[0]!, stranger, 'not-a-code']);
+    const known = result.entities[0]!;
+    const inputs = Object.fromEntries(result.model.bankFeatures.map((f) => [f, 1]));
+    const res = await risk.models.score(
+      result.model.id,
+      [known, stranger, 'not-a-code', result.entities[1]!],
+      {
+        [known]: inputs,
+        [stranger]: inputs,
+      },
+    );
+    // The last entity is authorised but its bank-side inputs are missing: refused, never imputed.
     expect(res.results.map((r) => (r.ok ? 'ok' : r.error))).toEqual([
       'ok',
       'not_authorized',
       'invalid_entity',
+      'missing_inputs',
     ]);
+    const unknownInput = await risk.models
+      .score(result.model.id, [known], { [known]: { ...inputs, shoe_size: 42 } })
+      .catch((e: { status: number; field: string }) => e);
+    expect(unknownInput).toMatchObject({ status: 400, field: `inputs.${known}.shoe_size` });
   });
 
   it('keeps label sets encrypted at rest', async () => {

@@ -72,6 +72,14 @@ async function main(dir: string) {
         if (!scorer) throw new Error('scorer not loaded');
         const { model } = msg;
         const strategy = strategyFor(model.kind);
+        const width = model.bankFeatures.length;
+        if (
+          width > 0 &&
+          (msg.bankInputs?.length !== msg.entities.length || msg.bankInputs.some((r) => r.length !== width))
+        ) {
+          // Never impute what the bank must supply: a score without its inputs would be made up.
+          throw new EnclaveRefusal(`the model needs ${width} bank-side inputs per entity`);
+        }
         const rows = Int32Array.from(msg.entities, (e) => scorer!.index.get(e) ?? -1);
         const bank = new Map<string, SourceColumn>(
           model.bankFeatures.map((f, j) => [

@@ -16,6 +16,8 @@ export interface ScenarioKeys {
 export interface ScenarioResult {
   job: Job;
   model: Model;
+  /** The same model kind on the bank's own features only (what the bank could build alone). */
+  bankOnly: Model;
   scored: ScoreResponse;
   entities: string[];
 }
@@ -52,23 +54,32 @@ export async function runScenario(
 
   const rows = await readLabels(path.join(bankDir, 'labels.csv'));
   const labelSet = await scientist.labelSets.upload({ name: 'loan-book', rows });
-  const features = world.domains[0]!.features;
-  const submitted = await scientist.jobs.submit({
-    name: 'sme-default-12m',
-    purpose: 'Probability of default within 12 months for SME credit lines',
-    labels: { source: 'bank', labelSetId: labelSet.id },
-    model: { kind: 'logistic', l2: 1 },
-    features,
-    ...opts.spec,
-  });
-  await operator.jobs.approve(submitted.id, 'public and restricted features only; cohort sizes fine');
-  const job = await scientist.jobs.wait(submitted.id, {
-    onProgress: opts.onProgress,
-    timeoutMs: 10 * 60_000,
-  });
-  if (job.status !== 'succeeded' || !job.modelId)
-    throw new Error(`job ${job.id} ended ${job.status}: ${job.error ?? ''}`);
-  const model = await scientist.models.get(job.modelId);
+  const features = [...new Set(world.domains.flatMap((d) => [...d.features, ...d.categoryFeatures]))];
+  const train = async (name: string, spec: Partial<JobSpecInput>): Promise<Job> => {
+    const submitted = await scientist.jobs.submit({
+      name,
+      purpose: 'Probability of default within 12 months for SME credit lines',
+      labels: { source: 'bank', labelSetId: labelSet.id },
+      model: { kind: 'logistic', l2: 1 },
+      features,
+      bankFeatures: labelSet.bankFeatures,
+      ...opts.spec,
+      ...spec,
+    });
+    await operator.jobs.approve(submitted.id, 'public and restricted features only; cohort sizes fine');
+    const job = await scientist.jobs.wait(submitted.id, {
+      onProgress: spec.features ? undefined : opts.onProgress,
+      timeoutMs: 10 * 60_000,
+    });
+    if (job.status !== 'succeeded' || !job.modelId)
+      throw new Error(`job ${job.id} ended ${job.status}: ${job.error ?? ''}`);
+    return job;
+  };
+  const job = await train('sme-default-12m', {});
+  const model = await scientist.models.get(job.modelId!);
+  const bankOnly = await scientist.models.get(
+    (await train('sme-default-12m-bank-only', { features: [] })).modelId!,
+  );
   const now = Date.now();
   const entities = grants
     .filter(
@@ -77,6 +88,13 @@ export async function runScenario(
     )
     .slice(0, opts.scoreCount ?? 5)
     .map((g) => g.entity);
-  const scored = await risk.models.score(job.modelId, entities);
-  return { job, model, scored, entities };
+  const byEntity = new Map(rows.map((r) => [r.entity, r.features]));
+  const inputs = Object.fromEntries(
+    entities.map((e) => [
+      e,
+      Object.fromEntries(model.bankFeatures.map((f) => [f, byEntity.get(e)?.[f] ?? 0] as [string, number])),
+    ]),
+  );
+  const scored = await risk.models.score(model.id, entities, inputs);
+  return { job, model, bankOnly, scored, entities };
 }

@@ -11,14 +11,22 @@ function parseCsv(text: string): Record<string, string>[] {
   });
 }
 
+export interface LabelFileRow {
+  entity: string;
+  label: 0 | 1;
+  /** Bank-side features: every column besides entity and label (empty cell = null). */
+  features: Record<string, number | null>;
+}
+
 /**
  * @example
- * const rows = await readLabels('world/banks/bank-a/labels.csv'); // [{ entity, label }]
+ * const rows = await readLabels('world/banks/bank-a/labels.csv'); // [{ entity, label, features }]
  */
-export async function readLabels(file: string): Promise<{ entity: string; label: 0 | 1 }[]> {
-  return parseCsv(await readFile(file, 'utf8')).map((r) => ({
-    entity: r.entity!,
-    label: r.label === '1' ? 1 : 0,
+export async function readLabels(file: string): Promise<LabelFileRow[]> {
+  return parseCsv(await readFile(file, 'utf8')).map(({ entity, label, ...rest }) => ({
+    entity: entity!,
+    label: label === '1' ? 1 : 0,
+    features: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === '' ? null : Number(v)])),
   }));
 }
 

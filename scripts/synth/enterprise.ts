@@ -1,7 +1,10 @@
 // One synthetic enterprise: latent size and distress, and the true platform values derived from them.
 import { generateUscc } from '../../client-sdk/contract/uscc.ts';
+import { type CustomsRecord, drawCustoms } from './customs.ts';
+import { COASTAL_DOMAINS } from './datasets.ts';
 import { type Rng, sigmoid } from './prng.ts';
 import { INDUSTRIES, INDUSTRY_EFFECTS, type Industry, type ProvinceProfile } from './provinces.ts';
+import { drawQualifications, type Qualifications } from './qualifications.ts';
 
 /**
  * An enterprise's ground truth, before any cell goes missing. `size` and `distress` are latent
@@ -32,6 +35,9 @@ export interface Firm {
   lawsuitsAsDefendant: number;
   enforcementCases: number;
   adminPenalties3y: number;
+  /** The customs record; only traders registered in a coastal (customs-holding) province have one. */
+  customs: CustomsRecord | null;
+  qualifications: Qualifications;
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
@@ -92,7 +98,8 @@ export function drawEnterprise(rng: Rng, province: ProvinceProfile, seen: Set<st
     ? Math.min(24, 1 + rng.poisson(Math.exp(0.6 + 0.3 * distress)))
     : 0;
 
-  const latePayments12m = rng.overdispersed(Math.exp(-1.3 + 0.6 * distress), 0.5);
+  // At most 36: three utilities billed monthly.
+  const latePayments12m = Math.min(36, rng.overdispersed(Math.exp(-1.3 + 0.6 * distress), 0.5));
   const electricityGrowth = clamp(rng.normal(0.04 - 0.08 * distress + 0.02 * fx.capital, 0.2), -0.95, 3);
 
   // Judicial records are zero-inflated: most firms have none; big firms get sued more, healthy or not.
@@ -105,6 +112,8 @@ export function drawEnterprise(rng: Rng, province: ProvinceProfile, seen: Set<st
   const adminPenalties3y = rng.chance(sigmoid(-2.6 + 0.35 * distress + fx.penalty))
     ? 1 + rng.poisson(0.6)
     : 0;
+  const customs = COASTAL_DOMAINS.includes(province.id) ? drawCustoms(rng, industry, size, distress) : null;
+  const qualifications = drawQualifications(rng, industry, size, distress);
 
   return {
     id,
@@ -126,40 +135,7 @@ export function drawEnterprise(rng: Rng, province: ProvinceProfile, seen: Set<st
     lawsuitsAsDefendant,
     enforcementCases,
     adminPenalties3y,
+    customs,
+    qualifications,
   };
-}
-
-/**
- * The firm's cells for a dataset, formatted, in the dataset's column order (see `schema.ts`).
- *
- * @example
- * datasetCells(firm, 'penalties'); // ['0']
- */
-export function datasetCells(firm: Firm, dataset: string): string[] {
-  switch (dataset) {
-    case 'registration':
-      return [
-        firm.ageYears.toFixed(1),
-        firm.registeredCapital.toFixed(1),
-        firm.industry,
-        String(firm.employeesDeclared),
-      ];
-    case 'tax':
-      return [
-        firm.taxGrade,
-        firm.annualTaxPaid.toFixed(2),
-        String(firm.taxArrearsCount),
-        firm.vatInvoiceGrowth.toFixed(3),
-      ];
-    case 'social_insurance':
-      return [String(firm.insuredEmployees), String(firm.monthsInArrears)];
-    case 'utilities':
-      return [String(firm.latePayments12m), firm.electricityGrowth.toFixed(3)];
-    case 'judicial':
-      return [String(firm.lawsuitsAsDefendant), String(firm.enforcementCases)];
-    case 'penalties':
-      return [String(firm.adminPenalties3y)];
-    default:
-      throw new Error(`unknown dataset ${dataset}`);
-  }
 }

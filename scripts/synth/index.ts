@@ -3,13 +3,15 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AUTHORIZATIONS_HEADER, BANK_ID, drawLoan, LABELS_HEADER } from './bank.ts';
 import { BufferedFile } from './buffered-file.ts';
+import { domainDatasets } from './datasets.ts';
+import { writeRow } from './defects.ts';
 import { drawEnterprise } from './enterprise.ts';
 import { writeDomainKeys } from './keys.ts';
-import { datasetLine } from './missingness.ts';
+import { datasetRow } from './missingness.ts';
 import { Rng } from './prng.ts';
 import { PROVINCES } from './provinces.ts';
 import { platformRisk } from './risk.ts';
-import { buildManifest, DATASETS, KEY_COLUMN, NUMERIC_FEATURES } from './schema.ts';
+import { buildManifest, featureNames, KEY_COLUMN, MODEL_TYPES } from './schema.ts';
 
 /**
  * Options for `generateWorld`.
@@ -25,15 +27,19 @@ export interface WorldOptions {
 }
 
 /**
- * The `world.json` summary (also returned by `generateWorld`).
+ * The `world.json` summary (also returned by `generateWorld`). A domain's `datasets` are the ones it
+ * holds; its `features` are the numeric and boolean columns of those (`<dataset>.<column>`), its
+ * `categoryFeatures` the category columns. `commonFeatures` are the features every domain holds.
  *
  * @example
  * summary.domains[0]!.features; // ['registration.age_years', …]
+ * summary.commonFeatures; // the features a job across all domains can use
  */
 export interface WorldSummary {
   seed: number;
   enterprises: number;
   bank: string;
+  commonFeatures: string[];
   domains: Array<{
     id: string;
     name: string;
@@ -41,6 +47,7 @@ export interface WorldSummary {
     enterprises: number;
     datasets: string[];
     features: string[];
+    categoryFeatures: string[];
   }>;
   labels: { rows: number; positives: number };
   createdWith: 'scripts/synth';
@@ -82,16 +89,17 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
   checkOptions(enterprises, domains, seed);
   await clearPreviousWorld(out);
   const provinces = PROVINCES.slice(0, domains);
+  const held = provinces.map(domainDatasets);
 
   const files: BufferedFile[] = [];
   const domainFiles: BufferedFile[][] = [];
-  for (const province of provinces) {
+  for (const [k, province] of provinces.entries()) {
     const dir = path.join(out, 'domains', province.id);
     await mkdir(path.join(dir, 'data'), { recursive: true });
     await writeDomainKeys(dir);
     await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(buildManifest(province), null, 2)}\n`);
     const perDataset: BufferedFile[] = [];
-    for (const ds of DATASETS) {
+    for (const ds of held[k]!) {
       const header = [KEY_COLUMN, ...ds.columns.map((c) => c.name)].join(',');
       perDataset.push(await BufferedFile.create(path.join(dir, 'data', `${ds.name}.csv`), header));
     }
@@ -119,9 +127,11 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
     const firm = drawEnterprise(rng, province, seen);
     counts[k]!++;
     const perDataset = domainFiles[k]!;
-    for (let d = 0; d < DATASETS.length; d++) {
-      const line = datasetLine(rng, firm, DATASETS[d]!, province);
-      if (line !== null) perDataset[d]!.line(line);
+    const datasets = held[k]!;
+    for (let d = 0; d < datasets.length; d++) {
+      const cells = datasetRow(rng, firm, datasets[d]!, province);
+      if (cells === null) continue;
+      writeRow(rng, perDataset[d]!, firm.id, cells, datasets[d]!.columns);
     }
     const loan = drawLoan(rng, firm, platformRisk(firm, province), rows + 1);
     if (loan) {
@@ -134,17 +144,20 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
   }
   for (const f of files) await f.close();
 
+  const features = held.map((h) => featureNames(h, MODEL_TYPES));
   const summary: WorldSummary = {
     seed,
     enterprises,
     bank: BANK_ID,
+    commonFeatures: features[0]!.filter((f) => features.every((fs) => fs.includes(f))),
     domains: provinces.map((p, k) => ({
       id: p.id,
       name: p.name,
       regions: [p.region],
       enterprises: counts[k]!,
-      datasets: DATASETS.map((d) => d.name),
-      features: [...NUMERIC_FEATURES],
+      datasets: held[k]!.map((d) => d.name),
+      features: features[k]!,
+      categoryFeatures: featureNames(held[k]!, ['category']),
     })),
     labels: { rows, positives },
     createdWith: 'scripts/synth',

@@ -7,12 +7,15 @@ import { auc, fitLogistic } from './logit-fit.ts';
 
 /**
  * Holdout AUCs of plain logistic regressions (mean-imputed, standardised, no transforms).
+ * `platformAuc` uses every numeric/boolean feature any domain holds (a firm whose domain lacks a
+ * dataset gets the mean); `commonAuc` only the features every domain holds.
  *
  * @example
  * const s = await measureSignal('/tmp/world'); // { platformAuc: 0.81, bankAuc: 0.7, … }
  */
 export interface SignalReport {
   platformAuc: number;
+  commonAuc: number;
   bankAuc: number;
   combinedAuc: number;
   trainRows: number;
@@ -27,10 +30,24 @@ function parseCsv(text: string): { header: string[]; rows: string[][] } {
   return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
 }
 
-const cell = (v: string | undefined): number => (v === undefined || v === '' ? Number.NaN : Number(v));
+/** A CSV cell as a number: booleans as 1/0, blanks (and anything unparsable) as NaN. */
+function cell(v: string | undefined): number {
+  if (v === undefined || v === '') return Number.NaN;
+  if (v === 'true') return 1;
+  if (v === 'false') return 0;
+  return Number(v);
+}
 
-async function platformVectors(out: string, world: WorldSummary): Promise<Map<string, Float64Array>> {
-  const features = world.domains[0]!.features;
+/** Every feature some domain holds, in order of first appearance. */
+function unionFeatures(world: WorldSummary): string[] {
+  return [...new Set(world.domains.flatMap((d) => d.features))];
+}
+
+async function platformVectors(
+  out: string,
+  world: WorldSummary,
+  features: readonly string[],
+): Promise<Map<string, Float64Array>> {
   const byEntity = new Map<string, Float64Array>();
   for (const domain of world.domains) {
     for (const dataset of domain.datasets) {
@@ -103,17 +120,19 @@ function holdoutAuc(raw: Float64Array[], y: Float64Array, train: boolean[]): num
 }
 
 /**
- * Reads a generated world and fits three plain logistic regressions on the bank's labels — platform
- * numeric features, bank-side features, both — training on 80% of label rows and scoring the 20%
- * whose SHA-256(entity) is smallest (a split anyone can reproduce without sharing row lists).
+ * Reads a generated world and fits four plain logistic regressions on the bank's labels — platform
+ * numeric/boolean features (all, and those common to every domain), bank-side features, all and
+ * bank — training on 80% of label rows and scoring the 20% whose SHA-256(entity) is smallest (a
+ * split anyone can reproduce without sharing row lists).
  *
  * @example
  * const { platformAuc, bankAuc } = await measureSignal('/tmp/world');
  */
 export async function measureSignal(out: string): Promise<SignalReport> {
   const world = JSON.parse(await readFile(path.join(out, 'world.json'), 'utf8')) as WorldSummary;
-  const platform = await platformVectors(out, world);
-  const d = world.domains[0]!.features.length;
+  const features = unionFeatures(world);
+  const platform = await platformVectors(out, world, features);
+  const d = features.length;
   const labels = parseCsv(await readFile(path.join(out, 'banks', world.bank, 'labels.csv'), 'utf8'));
   const bankSlots = BANK_COLUMNS.map((c) => labels.header.indexOf(c));
   const labelSlot = labels.header.indexOf('label');
@@ -125,10 +144,13 @@ export async function measureSignal(out: string): Promise<SignalReport> {
   const platformRaw = labels.rows.map((r) => platform.get(r[0]!) ?? new Float64Array(d).fill(Number.NaN));
   const bankRaw = labels.rows.map((r) => Float64Array.from(bankSlots, (s) => cell(r[s])));
   const bothRaw = platformRaw.map((p, i) => Float64Array.from([...p, ...bankRaw[i]!]));
+  const commonSlots = world.commonFeatures.map((f) => features.indexOf(f));
+  const commonRaw = platformRaw.map((p) => Float64Array.from(commonSlots, (j) => p[j]!));
 
   const holdout = train.filter((t) => !t).length;
   return {
     platformAuc: holdoutAuc(platformRaw, y, train),
+    commonAuc: holdoutAuc(commonRaw, y, train),
     bankAuc: holdoutAuc(bankRaw, y, train),
     combinedAuc: holdoutAuc(bothRaw, y, train),
     trainRows: labels.rows.length - holdout,

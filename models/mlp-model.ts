@@ -1,0 +1,111 @@
+// A fitted federated MLP: its JSON form, scoring, and occlusion reason codes.
+// Occlusion attribution: Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks",
+// ECCV 2014 (here one feature at a time is set to its mean, i.e. 0 in standardised space).
+
+import * as tf from '@tensorflow/tfjs';
+import type { MlpLayerSpec } from './mlp-config.ts';
+import { buildNetwork, checkWeights, forwardLogits, setFlatWeights, standardise } from './mlp-network.ts';
+import { sigmoid } from './numeric.ts';
+
+/**
+ * A fitted MLP, plain JSON. The network reads standardised inputs (x − means) / stds with missing
+ * values imputed by the mean (0 after standardising). `weights` is flattened kernel-then-bias per
+ * dense layer, with `shapes` giving each piece; the last layer's activation is the sigmoid that
+ * turns its logit into a probability. `backend` is for the host to record where it was trained.
+ *
+ * @example
+ * const m: MlpModel = { kind: 'mlp', layers: mlpLayers([2]), weights, shapes: mlpShapes(3, mlpLayers([2])), means: [0, 0, 0], stds: [1, 1, 1] };
+ */
+export interface MlpModel {
+  kind: 'mlp';
+  layers: MlpLayerSpec[];
+  weights: number[];
+  shapes: number[][];
+  means: number[];
+  stds: number[];
+  backend?: string;
+}
+
+/** Rows per forward pass when scoring: bounds tensor memory for large batches. */
+const SCORE_CHUNK = 16384;
+
+/** Logits (float32 network, returned as float64) of standardised rows, in chunks. */
+function logitsOf(model: MlpModel, z: Float32Array, n: number): Float64Array {
+  const d = model.means.length;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  checkWeights(model.weights, model.shapes, d, model.layers);
+  const net = buildNetwork(d, model.layers, 0);
+  try {
+    setFlatWeights(net, model.weights);
+    for (let from = 0; from < n; from += SCORE_CHUNK) {
+      const to = Math.min(n, from + SCORE_CHUNK);
+      const logits = tf.tidy(() =>
+        forwardLogits(net, tf.tensor2d(z.subarray(from * d, to * d), [to - from, d])),
+      );
+      out.set(logits.dataSync(), from);
+      logits.dispose();
+    }
+  } finally {
+    net.dispose();
+  }
+  return out;
+}
+
+/**
+ * Probability of the positive class for each row of a row-major n × d matrix; NaN is imputed
+ * with the training mean. The network runs in float32 on the host's backend; the final sigmoid is
+ * taken in float64 so small probabilities keep their precision.
+ *
+ * @example
+ * predictMlp(model, new Float64Array([0.3, NaN, 2]), 1); // Float64Array [p]
+ */
+export function predictMlp(model: MlpModel, x: Float64Array, n: number): Float64Array {
+  const d = model.means.length;
+  if (x.length !== n * d) throw new Error(`predict: x has ${x.length} values, expected ${n}×${d}`);
+  return logitsOf(model, standardise(x, n, d, model.means, model.stds), n).map(sigmoid);
+}
+
+/**
+ * Occlusion contributions of one row: for each feature j, logit(row) − logit(row with x_j set to
+ * its mean). One forward pass of d + 1 rows; a missing value is already the mean and gives 0.
+ *
+ * @example
+ * occlusion(model, row); // [0.41, −0.02, 0, …] in logit units
+ */
+export function occlusion(model: MlpModel, row: Float64Array | number[]): number[] {
+  const d = model.means.length;
+  if (row.length !== d) throw new Error(`reasons: row has ${row.length} values, expected ${d}`);
+  const base = standardise(Float64Array.from(row), 1, d, model.means, model.stds);
+  const z = new Float32Array((d + 1) * d);
+  for (let k = 0; k <= d; k++) {
+    z.set(base, k * d);
+    if (k > 0) z[k * d + (k - 1)] = 0;
+  }
+  const logits = logitsOf(model, z, d + 1);
+  return Array.from({ length: d }, (_, j) => logits[0]! - logits[j + 1]!);
+}
+
+/**
+ * Reason codes: names of up to `limit` features whose occlusion raises the row's logit the most
+ * (risk-increasing only), largest first; ties keep feature order.
+ *
+ * @example
+ * mlpReasons(model, row, ['tax.paid', 'court.cases'], 3); // e.g. ['court.cases']
+ */
+export function mlpReasons(
+  model: MlpModel,
+  row: Float64Array | number[],
+  featureNames: readonly string[],
+  limit: number,
+): string[] {
+  if (featureNames.length !== model.means.length) {
+    throw new Error(`reasons: ${featureNames.length} feature names for ${model.means.length} features`);
+  }
+  return occlusion(model, row)
+    .map((value, j) => ({ value, j }))
+    .filter((e) => e.value > 0)
+    .sort((a, b) => b.value - a.value || a.j - b.j)
+    .slice(0, Math.max(0, limit))
+    .map((e) => featureNames[e.j]!);
+}
