@@ -7,6 +7,7 @@ import {
   AuthorizationImportResult,
   Catalog,
   Job,
+  JobEvent,
   JobList,
   LabelSet,
   type LabelSetUploadInput,
@@ -14,6 +15,7 @@ import {
   ScoreResponse,
 } from './contract/resources.ts';
 import { ContractError, errorFor, WaitTimeoutError } from './errors.ts';
+import { readSse } from './sse.ts';
 
 export interface LabClientOptions {
   baseUrl: string;
@@ -89,6 +91,13 @@ export class LabClient {
      * @example
      * const job = await lab.jobs.wait(id, { onProgress: (p) => console.log(p.round, p.loss) });
      */
+    /**
+     * Live events of a job over SSE.
+     *
+     * @example
+     * for await (const ev of lab.jobs.events(id)) if (ev.type === 'progress') console.log(ev.round, ev.loss);
+     */
+    events: (id: string) => this.jobEvents(id),
     wait: async (
       id: string,
       opts: {
@@ -108,6 +117,23 @@ export class LabClient {
       }
     },
   };
+
+  /** A job's live events: each round's progress, then status changes until the job ends. */
+  private async *jobEvents(id: string): AsyncGenerator<JobEvent> {
+    const res = await this.doFetch(`${this.baseUrl}/v1/jobs/${encodeURIComponent(id)}/events`, {
+      headers: { authorization: `Bearer ${this.opts.apiKey}`, accept: 'text/event-stream' },
+    });
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      throw errorFor(res.status, ErrorBody.safeParse(text ? JSON.parse(text) : undefined).data?.error);
+    }
+    for await (const m of readSse(res.body)) {
+      const parsed = JobEvent.safeParse({ type: m.event, ...JSON.parse(m.data) });
+      if (!parsed.success)
+        throw new ContractError(`job event does not match the contract: ${parsed.error.message}`);
+      yield parsed.data;
+    }
+  }
 
   readonly models = {
     get: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}`, Model),

@@ -27,6 +27,8 @@ export interface BrokerOptions {
   concurrency?: number;
   /** A job's enclave is stopped after this long without a task. */
   idleMs?: number;
+  /** Lock of a task; if this broker dies, another takes its task over after this long. */
+  lockDurationMs?: number;
   limits?: EnclaveLimits;
 }
 
@@ -182,7 +184,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     connection: redis.duplicate(),
     prefix: keys.bull,
     concurrency: opts.concurrency ?? 4,
-    lockDuration: 30_000,
+    lockDuration: opts.lockDurationMs ?? 30_000,
+    stalledInterval: Math.max(500, Math.floor((opts.lockDurationMs ?? 30_000) / 2)),
+    maxStalledCount: 5,
   });
   worker.on('error', (err) => console.error(`broker ${manifest.id}:`, err.message));
 

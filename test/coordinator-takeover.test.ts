@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabClient } from '../client-sdk/client.ts';
-import type { Job } from '../client-sdk/contract/resources.ts';
+import type { Job, JobEvent } from '../client-sdk/contract/resources.ts';
 import { waitForDomains } from '../scripts/lib/scenario.ts';
 import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
 import { TEST_REDIS_URL } from './helpers/redis.ts';
@@ -42,15 +42,28 @@ describe('coordinator takeover', () => {
       purpose: 'coordinator crash test',
       labels: { source: 'bank', labelSetId },
       model: { kind: 'logistic', l2: 0.5 },
-      features: fx.world.domains[0]!.features,
+      features: fx.world.commonFeatures,
     });
     await operator.jobs.approve(job.id, 'ok');
     return job;
   };
 
   it('finishes the job after a SIGKILL and releases the identical model', async () => {
-    const undisturbed = await scientist.jobs.wait((await submitApproved()).id);
+    const first = await submitApproved();
+    // Follow the first job live over SSE while it runs.
+    const events: JobEvent[] = [];
+    for await (const ev of scientist.jobs.events(first.id)) events.push(ev);
+    const undisturbed = await scientist.jobs.get(first.id);
     expect(undisturbed.status).toBe('succeeded');
+    const rounds = events
+      .filter((e) => e.type === 'progress')
+      .map((e) => (e.type === 'progress' ? e.round : -1));
+    expect(rounds).toEqual(undisturbed.progress.map((p) => p.round));
+    expect(events.at(-1)).toMatchObject({
+      type: 'status',
+      status: 'succeeded',
+      modelId: undisturbed.modelId,
+    });
 
     const job = await submitApproved();
     // Kill as soon as the second Newton round's state is recorded: well before the job can finish.

@@ -149,6 +149,18 @@ export const EncodedInput = z.discriminatedUnion('kind', [
 export const Encoding = z.strictObject({ inputs: z.array(EncodedInput) });
 export type Encoding = z.infer<typeof Encoding>;
 
+/** One server-sent event of `GET /v1/jobs/:id/events`. */
+export const JobEvent = z.discriminatedUnion('type', [
+  JobProgress.extend({ type: z.literal('progress') }),
+  z.object({
+    type: z.literal('status'),
+    status: JobStatus,
+    modelId: z.string().nullable(),
+    error: z.string().nullable(),
+  }),
+]);
+export type JobEvent = z.infer<typeof JobEvent>;
+
 export const Job = z.object({
   id: z.string(),
   tenant: z.string(),

@@ -22,7 +22,13 @@ if (!domainDir || !process.send) {
   console.error('enclave: run by the broker with the domain folder as argument and an IPC channel');
   process.exit(2);
 }
-const send = (m: FromEnclave) => process.send!(m);
+/** Replies to the broker; if the broker is gone there is no one to answer, so the enclave ends. */
+const send = (m: FromEnclave) => {
+  if (!process.connected) process.exit(0);
+  process.send!(m, undefined, {}, (err) => {
+    if (err) process.exit(0);
+  });
+};
 
 /** Top reason codes of one encoded row, as source feature names (never values). */
 function reasonsFor(

@@ -13,6 +13,8 @@ export interface StackOptions {
   domainDirs: string[];
   /** Coordinator lock duration; short values make takeover after a crash fast (tests). */
   coordinatorLockMs?: number;
+  /** Broker task lock duration (same idea, for domain brokers). */
+  brokerLockMs?: number;
   /** Forward the processes' stderr (default: true). */
   showLogs?: boolean;
 }
@@ -21,6 +23,8 @@ export interface Stack {
   url: string;
   processes: Map<string, ChildProcess>;
   startCoordinator(name?: string): Promise<ChildProcess>;
+  /** Starts (another) broker for a domain folder, named `broker:<folder name>[-n]`. */
+  startBroker(dir: string, name?: string): Promise<ChildProcess>;
   /** SIGKILL one process by name (`api`, `coordinator`, `broker:<domain dir name>`). */
   kill(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -99,20 +103,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     return child;
   };
 
+  const startBroker = async (dir: string, name = `broker:${path.basename(dir)}`) => {
+    const lock = opts.brokerLockMs ? ['--lock-ms', String(opts.brokerLockMs)] : [];
+    const { child } = await launch(['enclave-worker/main.ts', '--domain', dir, ...lock], env, showLogs);
+    processes.set(name, child);
+    return child;
+  };
+
   try {
     const [api] = await Promise.all([
       launch(['lab/cli/main.ts', 'serve', '--port', '0'], env, showLogs),
       startCoordinator('coordinator'),
-      ...opts.domainDirs.map(async (dir) => {
-        const { child } = await launch(['enclave-worker/main.ts', '--domain', dir], env, showLogs);
-        processes.set(`broker:${path.basename(dir)}`, child);
-      }),
+      ...opts.domainDirs.map((dir) => startBroker(dir)),
     ]);
     processes.set('api', api.child);
     return {
       url: String(api.hello.listening),
       processes,
       startCoordinator,
+      startBroker,
       async kill(name) {
         const child = processes.get(name);
         if (child) await stopChild(child, 'SIGKILL');

@@ -25,7 +25,7 @@ export interface StackFixture {
  */
 export async function stackFixture(
   name: string,
-  opts: { enterprises?: number; seed?: number; coordinatorLockMs?: number } = {},
+  opts: { enterprises?: number; seed?: number; coordinatorLockMs?: number; brokerLockMs?: number } = {},
 ): Promise<StackFixture> {
   const prefix = testPrefix(name);
   const worldDir = await mkdtemp(path.join(os.tmpdir(), `jml-${name}-`));
@@ -50,6 +50,7 @@ export async function stackFixture(
     masterKey: testMasterKey(),
     domainDirs: world.domains.map((d) => path.join(worldDir, 'domains', d.id)),
     coordinatorLockMs: opts.coordinatorLockMs,
+    brokerLockMs: opts.brokerLockMs,
     showLogs: true,
   });
   return {

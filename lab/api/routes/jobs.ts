@@ -10,6 +10,7 @@ import { TransitionError } from '../../store/jobs.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { parseJson } from '../validate.ts';
+import { jobEvents } from './job-events.ts';
 
 /**
  * @example
@@ -133,6 +134,12 @@ export function jobRoutes(ctx: LabContext) {
       const job = await visibleJob(c.req.param('id'), p);
       await ctx.audit.append({ kind: 'job.read', actor: actorOf(p), tenant: job.tenant, subject: job.id });
       return c.json(job);
+    })
+    .get('/:id/events', requireRole('bank-scientist', 'operator'), async (c) => {
+      const p = c.get('principal');
+      const job = await visibleJob(c.req.param('id'), p);
+      await ctx.audit.append({ kind: 'job.events', actor: actorOf(p), tenant: job.tenant, subject: job.id });
+      return jobEvents(c, ctx, job);
     })
     .post('/:id/approve', requireRole('operator'), async (c) => {
       const { note } = await parseJson(c, DecisionBody);
