@@ -19,6 +19,7 @@ import { LabelColumns } from '../lab/store/label-sets.ts';
 import { type DomainManifest, loadManifest } from './data/manifest.ts';
 import { defaultLimits, type EnclaveLimits, EnclaveProcess, EnclaveRefusedError } from './enclave-process.ts';
 import { LoadResult, RoundResult, ScoreResultBody } from './protocol.ts';
+import { WarmEnclaves } from './warm-enclaves.ts';
 
 export interface BrokerOptions {
   domainDir: string;
@@ -29,6 +30,8 @@ export interface BrokerOptions {
   idleMs?: number;
   /** Lock of a task; if this broker dies, another takes its task over after this long. */
   lockDurationMs?: number;
+  /** A spare enclave is warmed after the broker has been idle this long. */
+  warmIdleMs?: number;
   limits?: EnclaveLimits;
 }
 
@@ -77,6 +80,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   const enclaves = new Map<string, Promise<EnclaveProcess>>();
   let scorer: Promise<EnclaveProcess> | null = null;
+  const startWarm = async () => {
+    const enclave = await EnclaveProcess.start(dir, limits);
+    await enclave.request({ type: 'warm' });
+    return enclave;
+  };
+  const warm = new WarmEnclaves(startWarm, opts.warmIdleMs ?? 1000, (ready) => {
+    void redis.set(
+      keys.domainStatus(manifest.id),
+      JSON.stringify({ spareReady: ready, at: new Date().toISOString() }),
+    );
+  });
+  warm.refillWhenIdle();
 
   function jobEnclave(task: TrainTask): Promise<EnclaveProcess> {
     const existing = enclaves.get(task.jobId);
@@ -84,7 +99,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     return reload();
     function reload(): Promise<EnclaveProcess> {
       const p = (async () => {
-        const enclave = await EnclaveProcess.start(dir, limits);
+        const enclave = await warm.take();
         try {
           const { setup } = task;
           const labels =
@@ -135,11 +150,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         return scorerEnclave();
       });
     }
-    scorer = (async () => {
-      const enclave = await EnclaveProcess.start(dir, limits);
-      await enclave.request({ type: 'load-scorer' });
-      return enclave;
-    })();
+    scorer = startWarm();
     scorer.catch(() => (scorer = null));
     return scorer;
   }
@@ -172,11 +183,14 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       throw new UnrecoverableError(`malformed ${job.name} task: ${parsed.error.issues[0]?.message}`);
     if (parsed.data.domain !== manifest.id)
       throw new UnrecoverableError(`task for domain ${parsed.data.domain} reached ${manifest.id}`);
+    warm.taskStarted();
     try {
       return parsed.data.kind === 'train' ? await train(parsed.data) : await score(parsed.data);
     } catch (err) {
       if (err instanceof EnclaveRefusedError) throw new UnrecoverableError(err.message);
       throw err;
+    } finally {
+      warm.taskEnded();
     }
   }
 
@@ -216,6 +230,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       await worker.close();
       for (const p of enclaves.values()) (await p.catch(() => null))?.kill();
       (await scorer?.catch(() => null))?.kill();
+      await warm.close();
       redis.disconnect();
     },
   };

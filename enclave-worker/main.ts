@@ -10,12 +10,14 @@ const { values } = parseArgs({
     prefix: { type: 'string' },
     concurrency: { type: 'string' },
     'lock-ms': { type: 'string' },
+    'warm-idle-ms': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help || !values.domain) {
   console.log(`usage: enclave-worker --domain <dir> [--redis <url>] [--prefix <lab prefix>] [--concurrency <n>] [--lock-ms <ms>]
+                      [--warm-idle-ms <ms>]
 
 Runs the broker of the domain in <dir> (its manifest.json): a BullMQ worker on queue domain.<id>
 that hands tasks to sandboxed enclave processes. REDIS_URL and LAB_PREFIX are read when the flags
@@ -30,6 +32,7 @@ const broker = await startBroker({
   prefix: cfg.prefix,
   concurrency: values.concurrency ? Number(values.concurrency) : undefined,
   lockDurationMs: values['lock-ms'] ? Number(values['lock-ms']) : undefined,
+  warmIdleMs: values['warm-idle-ms'] ? Number(values['warm-idle-ms']) : undefined,
 });
 console.log(
   JSON.stringify({ broker: broker.manifest.id, queue: `domain.${broker.manifest.id}`, prefix: cfg.prefix }),

@@ -34,7 +34,8 @@ export const ToEnclave = z.discriminatedUnion('type', [
     jobId: z.string(),
     instruction: RoundInstructionWire,
   }),
-  z.strictObject({ type: z.literal('load-scorer'), id: z.int() }),
+  /** Load the domain's whole table now (a warm spare, or a scorer), before any job needs it. */
+  z.strictObject({ type: z.literal('warm'), id: z.int() }),
   z.strictObject({
     type: z.literal('score'),
     id: z.int(),

@@ -18,7 +18,14 @@ describe('broker takeover', () => {
   let labelSetId: string;
 
   beforeAll(async () => {
-    fx = await stackFixture('broker', { enterprises: 6000, seed: 5, brokerLockMs: 2000 });
+    // No warm spares: each job's first round starts its enclave cold, so the task stays active
+    // long enough to kill its broker in the middle of it.
+    fx = await stackFixture('broker', {
+      enterprises: 6000,
+      seed: 5,
+      brokerLockMs: 2000,
+      brokerWarmIdleMs: 3_600_000,
+    });
     scientist = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.scientist });
     operator = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.operator });
     await waitForDomains(operator, fx.world.domains.length);

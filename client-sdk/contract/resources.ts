@@ -127,6 +127,8 @@ export const JobProgress = z.object({
   loss: z.number().nullable(),
   rows: z.int(),
   elapsedMs: z.number(),
+  /** The slowest domain's compute time in this round (domains run in parallel). */
+  computeMs: z.number(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 

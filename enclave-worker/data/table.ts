@@ -1,6 +1,5 @@
-// Loads a domain's datasets into one numeric feature table keyed by entity (joined on the entity key).
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+// A dense, row-major numeric feature table for the enclave, built on the columnar domain loader.
+import { loadDomainTable } from './columns.ts';
 import type { DomainManifest } from './manifest.ts';
 
 export interface FeatureTable {
@@ -14,6 +13,8 @@ export interface FeatureTable {
 /**
  * Reads the datasets holding `features` (`<dataset>.<column>`), joins them on the entity key and
  * returns a dense table. An entity absent from one dataset gets NaN for that dataset's columns.
+ * Number, boolean (0/1) and date (days since 1970-01-01) columns can be features; a category column
+ * or an unknown name throws before any file is read.
  *
  * @example
  * const table = await loadFeatureTable(dir, manifest, ['tax.annual_tax_paid']);
@@ -23,50 +24,27 @@ export async function loadFeatureTable(
   manifest: DomainManifest,
   features: readonly string[],
 ): Promise<FeatureTable> {
-  const byDataset = new Map<string, { column: string; j: number }[]>();
-  features.forEach((f, j) => {
-    const [ds, column] = f.split('.') as [string, string];
-    const dataset = manifest.datasets.find((d) => d.name === ds);
-    if (!dataset?.columns.some((c) => c.name === column && c.type === 'number')) {
-      throw new Error(`feature ${f} is not a numeric column of domain ${manifest.id}`);
-    }
-    byDataset.set(ds, [...(byDataset.get(ds) ?? []), { column, j }]);
-  });
-  const d = features.length;
-  const index = new Map<string, number>();
-  const rows: Float64Array[] = [];
-  for (const [name, cols] of byDataset) {
-    const spec = manifest.datasets.find((x) => x.name === name)!;
-    const text = await readFile(path.join(dir, spec.file), 'utf8');
-    const lines = text.split('\n');
-    const header = lines[0]!.trim().split(',');
-    const keyAt = header.indexOf(spec.key);
-    const at = cols.map(({ column, j }) => ({ i: header.indexOf(column), j }));
-    if (keyAt < 0 || at.some((c) => c.i < 0))
-      throw new Error(`${spec.file}: header does not match the manifest`);
-    for (let li = 1; li < lines.length; li++) {
-      const line = lines[li]!.trim();
-      if (!line) continue;
-      const cells = line.split(',');
-      const entity = cells[keyAt]!;
-      let r = index.get(entity);
-      if (r === undefined) {
-        r = rows.length;
-        index.set(entity, r);
-        rows.push(new Float64Array(d).fill(Number.NaN));
-      }
-      const row = rows[r]!;
-      for (const { i, j } of at) {
-        const cell = cells[i];
-        row[j] = cell === undefined || cell === '' ? Number.NaN : Number(cell);
-      }
+  for (const f of features) {
+    const [ds, column] = f.split('.') as [string, string | undefined];
+    const spec = manifest.datasets.find((d) => d.name === ds)?.columns.find((c) => c.name === column);
+    if (!spec) throw new Error(`feature ${f} is not a column of domain ${manifest.id}`);
+    if (spec.type === 'category') {
+      throw new Error(
+        `feature ${f} is a category column of domain ${manifest.id}; only number, boolean and date columns are numeric features`,
+      );
     }
   }
-  const x = new Float64Array(rows.length * d);
-  rows.forEach((row, r) => {
-    x.set(row, r * d);
+  const table = await loadDomainTable(dir, manifest, features);
+  const d = features.length;
+  const n = table.entities.length;
+  const x = new Float64Array(n * d);
+  features.forEach((f, j) => {
+    const col = table.columns.get(f)!;
+    if (col.type === 'category') throw new Error(`feature ${f} is a category column`); // checked above
+    const values = col.values;
+    for (let r = 0; r < n; r++) x[r * d + j] = values[r]!;
   });
-  return { features: [...features], index, x };
+  return { features: [...features], index: table.index, x };
 }
 
 /**

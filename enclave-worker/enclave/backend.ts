@@ -30,28 +30,42 @@ export async function initBackend(): Promise<string> {
   return tf.getBackend();
 }
 
-const tensors = new WeakMap<Float64Array, tf.Tensor2D>();
+const tensors = new WeakMap<Float64Array, { x: tf.Tensor2D; xt: tf.Tensor2D }>();
 
 /**
  * Xᵀdiag(w)X on the active backend (float32: curvature only, the strategies keep gradients in
- * float64). The matrix tensor is cached per array, since a job's rows do not change between rounds.
+ * float64). The matrix and its transpose are cached per array, since a job's rows do not change
+ * between rounds; (Xᵀ∘w)·X is several times faster on wasm than a transposed-operand Xᵀ·(X∘w).
  *
  * @example
  * const h = tfOps.xtwx(z, w, n, d);
  */
 export const tfOps: DenseOps = {
   xtwx(x, w, n, d) {
-    let xt = tensors.get(x);
-    if (!xt) {
-      xt = tf.tensor2d(Float32Array.from(x), [n, d]);
-      tensors.set(x, xt);
+    let cached = tensors.get(x);
+    if (!cached) {
+      const xs = tf.tensor2d(Float32Array.from(x), [n, d]);
+      cached = { x: xs, xt: tf.transpose(xs) };
+      tensors.set(x, cached);
     }
-    const out = tf.tidy(() => {
-      const wt = tf.tensor2d(Float32Array.from(w), [n, 1]);
-      return tf.matMul(xt!, xt!.mul(wt), true, false);
-    });
+    const { x: xs, xt } = cached;
+    const out = tf.tidy(() => tf.matMul(xt.mul(tf.tensor2d(Float32Array.from(w), [1, n])), xs));
     const data = out.dataSync();
     out.dispose();
     return Float64Array.from(data);
   },
 };
+
+/**
+ * Frees the tensors cached for a matrix (call when a job's rows are dropped).
+ *
+ * @example
+ * releaseTensors(job.train.x);
+ */
+export function releaseTensors(x: Float64Array): void {
+  const cached = tensors.get(x);
+  if (!cached) return;
+  cached.x.dispose();
+  cached.xt.dispose();
+  tensors.delete(x);
+}

@@ -47,15 +47,19 @@ async function main(dir: string) {
   const held = new Set(manifest.datasets.flatMap((ds) => ds.columns.map((c) => `${ds.name}.${c.name}`)));
   const backend = await initBackend();
   const jobs = new Map<string, JobData>();
+  /** The domain's whole table, loaded by `warm` (a spare awaiting a job, or the scorer). */
   let scorer: DomainTable | null = null;
 
   async function handle(msg: ToEnclave): Promise<unknown> {
     switch (msg.type) {
       case 'load': {
         const needed = platformSources(msg).filter((s) => held.has(s));
-        // With bank-side features only, the table still says which entities this domain holds.
-        const table = await loadDomainTable(dir, manifest, needed.length > 0 ? needed : undefined);
+        // A warm enclave already holds the whole table; otherwise read only what the job needs
+        // (with bank-side features only, the table still says which entities this domain holds).
+        const table =
+          scorer ?? (await loadDomainTable(dir, manifest, needed.length > 0 ? needed : undefined));
         const { train, holdout } = jobRows(msg, table);
+        scorer = null; // this enclave now serves one job: keep its rows, drop the rest
         jobs.set(msg.jobId, { modelKind: msg.modelKind, train, holdout, cache: new Map() });
         return { train: train.n, holdout: holdout.n, positives: train.y.reduce((s, v) => s + v, 0) };
       }
@@ -70,7 +74,7 @@ async function main(dir: string) {
           computeMs: performance.now() - started,
         };
       }
-      case 'load-scorer': {
+      case 'warm': {
         scorer = await loadDomainTable(dir, manifest);
         return { rows: scorer.entities.length };
       }

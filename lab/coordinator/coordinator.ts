@@ -139,6 +139,7 @@ async function runStep(ctx: LabContext, bullJob: BullJob, token: string | undefi
       loss: strategy.loss(state),
       rows,
       elapsedMs: Date.now() - (await run.startedAt()),
+      computeMs: Math.max(...results.map((r) => r.computeMs)),
     });
     const next = await dispatch(ctx, bullJob, job, run, round + 1, strategy.configureRound(state), token);
     if (!next) throw new WaitingChildrenError();

@@ -30,6 +30,8 @@ export function labKeys(prefix: string) {
     labelSet: (id: string) => `${prefix}:labelset:${id}`,
     model: (id: string) => `${prefix}:model:${id}`,
     domain: (id: string) => `${prefix}:domain:${id}`,
+    /** A broker's live status (whether a warm enclave is ready). */
+    domainStatus: (id: string) => `${prefix}:domain-status:${id}`,
     domains: `${prefix}:domains`,
     authorization: (bank: string) => `${prefix}:authz:${bank}`,
     blob: (hash: string) => `${prefix}:blob:${hash}`,

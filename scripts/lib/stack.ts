@@ -15,6 +15,8 @@ export interface StackOptions {
   coordinatorLockMs?: number;
   /** Broker task lock duration (same idea, for domain brokers). */
   brokerLockMs?: number;
+  /** Idle time before a broker warms a spare enclave (large values: every job starts cold). */
+  brokerWarmIdleMs?: number;
   /** Forward the processes' stderr (default: true). */
   showLogs?: boolean;
 }
@@ -104,7 +106,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   const startBroker = async (dir: string, name = `broker:${path.basename(dir)}`) => {
-    const lock = opts.brokerLockMs ? ['--lock-ms', String(opts.brokerLockMs)] : [];
+    const lock = [
+      ...(opts.brokerLockMs ? ['--lock-ms', String(opts.brokerLockMs)] : []),
+      ...(opts.brokerWarmIdleMs ? ['--warm-idle-ms', String(opts.brokerWarmIdleMs)] : []),
+    ];
     const { child } = await launch(['enclave-worker/main.ts', '--domain', dir, ...lock], env, showLogs);
     processes.set(name, child);
     return child;

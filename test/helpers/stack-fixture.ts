@@ -6,7 +6,7 @@ import { connectRedis, labKeys } from '../../lab/infra/redis.ts';
 import { createApiKey } from '../../lab/store/api-keys.ts';
 import { dropPrefix } from '../../scripts/lib/redis.ts';
 import type { ScenarioKeys } from '../../scripts/lib/scenario.ts';
-import { type Stack, startStack } from '../../scripts/lib/stack.ts';
+import { type Stack, type StackOptions, startStack } from '../../scripts/lib/stack.ts';
 import { generateWorld, type WorldSummary } from '../../scripts/synth/index.ts';
 import { TEST_REDIS_URL, testMasterKey, testPrefix } from './redis.ts';
 
@@ -25,7 +25,10 @@ export interface StackFixture {
  */
 export async function stackFixture(
   name: string,
-  opts: { enterprises?: number; seed?: number; coordinatorLockMs?: number; brokerLockMs?: number } = {},
+  opts: Partial<Pick<StackOptions, 'coordinatorLockMs' | 'brokerLockMs' | 'brokerWarmIdleMs'>> & {
+    enterprises?: number;
+    seed?: number;
+  } = {},
 ): Promise<StackFixture> {
   const prefix = testPrefix(name);
   const worldDir = await mkdtemp(path.join(os.tmpdir(), `jml-${name}-`));
@@ -51,6 +54,7 @@ export async function stackFixture(
     domainDirs: world.domains.map((d) => path.join(worldDir, 'domains', d.id)),
     coordinatorLockMs: opts.coordinatorLockMs,
     brokerLockMs: opts.brokerLockMs,
+    brokerWarmIdleMs: opts.brokerWarmIdleMs,
     showLogs: true,
   });
   return {
