@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { ErrorBody } from './contract/errors.ts';
 import type { JobSpecInput } from './contract/job-spec.ts';
+import { QualityReport } from './contract/quality.ts';
 import {
   type AuthorizationGrant,
   AuthorizationImportResult,
@@ -147,6 +148,12 @@ export class LabClient {
 
   readonly catalog = {
     get: () => this.request('GET', '/v1/catalog', Catalog),
+  };
+
+  readonly domains = {
+    /** A domain's data-quality report (operators). */
+    quality: (id: string) =>
+      this.request('GET', `/v1/domains/${encodeURIComponent(id)}/quality`, QualityReport),
   };
 
   readonly authorizations = {

@@ -16,9 +16,10 @@ import {
 } from '../lab/infra/task-protocol.ts';
 import { DomainDirectory } from '../lab/store/domains.ts';
 import { LabelColumns } from '../lab/store/label-sets.ts';
-import { type DomainManifest, loadManifest } from './data/manifest.ts';
+import type { DomainManifest } from './data/manifest.ts';
+import { validateDomain } from './data/validate.ts';
 import { defaultLimits, type EnclaveLimits, EnclaveProcess, EnclaveRefusedError } from './enclave-process.ts';
-import { LoadResult, RoundResult, ScoreResultBody } from './protocol.ts';
+import { DescribeResult, LoadResult, RoundResult, ScoreResultBody } from './protocol.ts';
 import { WarmEnclaves } from './warm-enclaves.ts';
 
 export interface BrokerOptions {
@@ -32,6 +33,8 @@ export interface BrokerOptions {
   lockDurationMs?: number;
   /** A spare enclave is warmed after the broker has been idle this long. */
   warmIdleMs?: number;
+  /** Catalog statistics are published only when backed by at least this many rows. */
+  catalogK?: number;
   limits?: EnclaveLimits;
 }
 
@@ -50,7 +53,8 @@ export interface Broker {
  */
 export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const dir = path.resolve(opts.domainDir);
-  const manifest = await loadManifest(dir);
+  // A broken domain never starts: every problem is reported with its file and field.
+  const manifest = await validateDomain(dir);
   const privateKeyPem = await readFile(path.join(dir, manifest.keys.privateKey), 'utf8');
   const publicKeyPem = await readFile(path.join(dir, manifest.keys.publicKey), 'utf8');
   const redis: Redis = connectRedis(opts.redisUrl);
@@ -204,6 +208,22 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   });
   worker.on('error', (err) => console.error(`broker ${manifest.id}:`, err.message));
 
+  // Publish safe statistics and the data-quality report, computed inside an enclave (the scorer,
+  // which keeps the table warm for scoring afterwards).
+  const described = scorerEnclave()
+    .then(async (enclave) =>
+      DescribeResult.parse(await enclave.request({ type: 'describe', k: opts.catalogK ?? 50 })),
+    )
+    .then(async (d) => {
+      registration.rows = d.rows;
+      registration.features = d.features;
+      await directory.publish({ ...registration, publishedAt: new Date().toISOString() });
+      await directory.publishQuality(manifest.id, d.quality);
+    })
+    .catch((err: Error) =>
+      console.error(`broker ${manifest.id}: describing the domain failed: ${err.message}`),
+    );
+
   const idleMs = opts.idleMs ?? 10 * 60_000;
   const sweeper = setInterval(
     async () => {
@@ -225,6 +245,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     manifest,
     worker,
     async close() {
+      await described;
       clearInterval(sweeper);
       clearInterval(heartbeat);
       await worker.close();

@@ -33,6 +33,9 @@ const broker = await startBroker({
   concurrency: values.concurrency ? Number(values.concurrency) : undefined,
   lockDurationMs: values['lock-ms'] ? Number(values['lock-ms']) : undefined,
   warmIdleMs: values['warm-idle-ms'] ? Number(values['warm-idle-ms']) : undefined,
+}).catch((err: Error) => {
+  console.error(`enclave-worker: cannot start the broker of ${values.domain}:\n${err.message}`);
+  process.exit(1);
 });
 console.log(
   JSON.stringify({ broker: broker.manifest.id, queue: `domain.${broker.manifest.id}`, prefix: cfg.prefix }),

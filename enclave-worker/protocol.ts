@@ -1,7 +1,8 @@
 // Messages between a domain broker and its enclave processes (IPC), schema-checked on both sides.
 import { z } from 'zod';
 import { ValidationSpec } from '../client-sdk/contract/job-spec.ts';
-import { Encoding } from '../client-sdk/contract/resources.ts';
+import { QualityReport } from '../client-sdk/contract/quality.ts';
+import { CatalogFeature, Encoding } from '../client-sdk/contract/resources.ts';
 import { RoundInstructionWire, ScoreModelWire } from '../lab/infra/task-protocol.ts';
 
 const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
@@ -36,6 +37,8 @@ export const ToEnclave = z.discriminatedUnion('type', [
   }),
   /** Load the domain's whole table now (a warm spare, or a scorer), before any job needs it. */
   z.strictObject({ type: z.literal('warm'), id: z.int() }),
+  /** Safe description of the domain: catalog statistics (nothing from fewer than k rows) and data quality. */
+  z.strictObject({ type: z.literal('describe'), id: z.int(), k: z.int().min(1) }),
   z.strictObject({
     type: z.literal('score'),
     id: z.int(),
@@ -45,6 +48,12 @@ export const ToEnclave = z.discriminatedUnion('type', [
   }),
 ]);
 export type ToEnclave = z.infer<typeof ToEnclave>;
+
+export const DescribeResult = z.strictObject({
+  rows: z.int(),
+  features: z.array(CatalogFeature),
+  quality: QualityReport,
+});
 
 export const LoadResult = z.strictObject({ train: z.int(), holdout: z.int(), positives: z.int() });
 export const RoundResult = z.strictObject({

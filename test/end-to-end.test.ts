@@ -151,6 +151,35 @@ describe('end to end', () => {
     expect(unknownInput).toMatchObject({ status: 400, field: `inputs.${known}.shoe_size` });
   });
 
+  it('publishes a catalog with statistics backed by at least k rows, and quality reports to operators', async () => {
+    const operator = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.operator });
+    const scientist = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.scientist });
+    const { domains } = await scientist.catalog.get();
+    expect(domains.map((d) => d.id).sort()).toEqual(['d-bj', 'd-gd', 'd-sh']);
+    for (const d of domains) {
+      expect(d.rows).toBeGreaterThanOrEqual(50);
+      for (const f of d.features) {
+        expect(f).not.toHaveProperty('min');
+        expect(f).not.toHaveProperty('max');
+        for (const c of f.categories ?? []) expect(c.count).toBeGreaterThanOrEqual(50);
+      }
+      expect(JSON.stringify(d)).not.toMatch(/PUBLIC KEY/);
+    }
+    // Categories frequent enough across domains became one-hot inputs of the model.
+    expect(result.model.inputs.some((i) => /^tax\.tax_grade=[A-Z]$/.test(i))).toBe(true);
+
+    const quality = await operator.domains.quality('d-sh');
+    const datasets = new Map(quality.datasets.map((d) => [d.name, d]));
+    const registration = datasets.get('registration')!;
+    expect(registration.invalidIds.count).toBeGreaterThan(0);
+    expect(registration.invalidIds.firstLines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(quality)).not.toMatch(/9[0-9A-Z]{17}/); // line numbers, never the ids
+    expect([...datasets.values()].some((d) => d.duplicateKeys > 0)).toBe(true);
+    expect([...datasets.values()].some((d) => d.columns.some((c) => c.outOfRange > 0))).toBe(true);
+    expect(registration.months?.length).toBeGreaterThan(12);
+    await expect(scientist.domains.quality('d-sh')).rejects.toMatchObject({ status: 403 });
+  });
+
   it('keeps label sets encrypted at rest', async () => {
     const { Redis } = await import('ioredis');
     const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');

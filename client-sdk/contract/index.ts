@@ -1,5 +1,6 @@
 // The public wire contract shared by the lab and the SDK: zod schemas and the types inferred from them.
 export * from './errors.ts';
 export * from './job-spec.ts';
+export * from './quality.ts';
 export * from './resources.ts';
 export * from './uscc.ts';

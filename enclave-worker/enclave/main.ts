@@ -4,8 +4,10 @@ import { strategyFor } from '../../lab/coordinator/strategies.ts';
 import { encodeRows, inputName, type SourceColumn, sourceReasons } from '../../models/encoding.ts';
 import { localEvaluation } from '../../models/evaluation.ts';
 import type { LocalRows, RoundInstruction } from '../../models/strategy.ts';
+import { catalogStats } from '../data/catalog-stats.ts';
 import { type DomainTable, loadDomainTable } from '../data/columns.ts';
 import { type DomainManifest, loadManifest } from '../data/manifest.ts';
+import { qualityReport } from '../data/quality.ts';
 import { type FromEnclave, ToEnclave } from '../protocol.ts';
 import { initBackend, tfOps } from './backend.ts';
 import { EnclaveRefusal, jobRows, platformSources, sourceLookup } from './rows.ts';
@@ -72,6 +74,16 @@ async function main(dir: string) {
           update,
           rows: { train: job.train.n, holdout: job.holdout.n },
           computeMs: performance.now() - started,
+        };
+      }
+      case 'describe': {
+        scorer ??= await loadDomainTable(dir, manifest);
+        // Only aggregates leave: statistics backed by ≥ k rows, and counts of data defects.
+        const rows = scorer.entities.length >= msg.k ? scorer.entities.length : 0;
+        return {
+          rows,
+          features: catalogStats(scorer, manifest, msg.k),
+          quality: await qualityReport(dir, manifest),
         };
       }
       case 'warm': {

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { LabContext } from '../context.ts';
 import { type AuthEnv, authenticate } from './auth.ts';
 import { HttpError } from './http-error.ts';
-import { authorizationRoutes, catalogRoutes } from './routes/catalog.ts';
+import { authorizationRoutes, catalogRoutes, domainRoutes } from './routes/catalog.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { labelSetRoutes } from './routes/label-sets.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -47,6 +47,7 @@ export function createApp(ctx: LabContext) {
   app.route('/v1/jobs', jobRoutes(ctx));
   app.route('/v1/models', modelRoutes(ctx));
   app.route('/v1/catalog', catalogRoutes(ctx));
+  app.route('/v1/domains', domainRoutes(ctx));
   app.route('/v1/authorizations', authorizationRoutes(ctx));
   return app;
 }

@@ -32,6 +32,7 @@ export function labKeys(prefix: string) {
     domain: (id: string) => `${prefix}:domain:${id}`,
     /** A broker's live status (whether a warm enclave is ready). */
     domainStatus: (id: string) => `${prefix}:domain-status:${id}`,
+    domainQuality: (id: string) => `${prefix}:domain-quality:${id}`,
     domains: `${prefix}:domains`,
     authorization: (bank: string) => `${prefix}:authz:${bank}`,
     blob: (hash: string) => `${prefix}:blob:${hash}`,

@@ -1,4 +1,5 @@
 // Routes score requests to the domain holding each enterprise and collects the enclaves' answers.
+import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { LabContext } from '../context.ts';
 import { ScoreTaskResult } from '../infra/task-protocol.ts';
 import { domainForEntity } from '../store/domains.ts';
@@ -6,6 +7,34 @@ import type { StoredModel } from '../store/models.ts';
 
 /** How long a score waits for a domain before its entities come back `unavailable`. */
 export const SCORE_TIMEOUT_MS = 10_000;
+
+/**
+ * The job's result, from its completion event or — should the event slip past a listener that was
+ * still subscribing — from its state in Redis, looked at every 100 ms.
+ */
+async function finished(job: Job, queue: Queue, events: QueueEvents): Promise<unknown> {
+  const deadline = Date.now() + SCORE_TIMEOUT_MS;
+  // An event error (e.g. the job's key already gone) is not the answer: the poll decides then.
+  const byEvent = job
+    .waitUntilFinished(events, SCORE_TIMEOUT_MS)
+    .catch(() => new Promise<never>(() => undefined));
+  let polling = true;
+  const byPoll = (async () => {
+    while (polling && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      const state = await job.getState();
+      if (state === 'completed') return (await queue.getJob(job.id!))?.returnvalue;
+      if (state === 'failed') throw new Error('score task failed');
+    }
+    throw new Error(`no answer within ${SCORE_TIMEOUT_MS} ms`);
+  })();
+  byPoll.catch(() => undefined); // once the event has answered, a late poll failure is moot
+  try {
+    return await Promise.race([byEvent, byPoll]);
+  } finally {
+    polling = false;
+  }
+}
 
 export interface EntityScore {
   probability: number;
@@ -52,19 +81,22 @@ export async function scoreOnDomains(
         ...(model.bankFeatures.length > 0 ? { bankInputs: ids.map((e) => bankInputs.get(e)!) } : {}),
       };
       try {
+        await events.waitUntilReady();
+        // Kept a minute after completion, so the result can still be read if the event is missed.
         const job = await queue.add('score', task, {
-          removeOnComplete: true,
+          removeOnComplete: { age: 60 },
           removeOnFail: 100,
           attempts: 1,
         });
-        const result = ScoreTaskResult.parse(await job.waitUntilFinished(events, SCORE_TIMEOUT_MS));
+        const result = ScoreTaskResult.parse(await finished(job, queue, events));
         const wanted = new Set(ids);
         for (const s of result.scores) {
           if (wanted.has(s.entity) && !out.has(s.entity))
             out.set(s.entity, { probability: s.probability, reasons: s.reasons });
         }
-      } catch {
+      } catch (err) {
         // The domain is down or slow: its entities stay unavailable; the request does not hang or fail.
+        console.error(`scoring on domain ${domain} failed: ${(err as Error).message}`);
       }
     }),
   );

@@ -1,5 +1,6 @@
 // The domain directory: what each broker published (schema, regions, public key) and entity routing.
 import type { Redis } from 'ioredis';
+import { QualityReport } from '../../client-sdk/contract/quality.ts';
 import { usccProvince, usccRegion } from '../../client-sdk/contract/uscc.ts';
 import type { LabKeys } from '../infra/redis.ts';
 import { DomainRegistration } from '../infra/task-protocol.ts';
@@ -20,6 +21,15 @@ export class DomainDirectory {
       .set(this.keys.domain(reg.id), JSON.stringify(DomainRegistration.parse(reg)))
       .sadd(this.keys.domains, reg.id)
       .exec();
+  }
+
+  async publishQuality(id: string, report: QualityReport): Promise<void> {
+    await this.redis.set(this.keys.domainQuality(id), JSON.stringify(QualityReport.parse(report)));
+  }
+
+  async quality(id: string): Promise<QualityReport | null> {
+    const raw = await this.redis.get(this.keys.domainQuality(id));
+    return raw === null ? null : QualityReport.parse(JSON.parse(raw));
   }
 
   async list(): Promise<DomainRegistration[]> {

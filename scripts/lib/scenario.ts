@@ -25,7 +25,8 @@ export interface ScenarioResult {
 /** Waits until every domain of the world has published itself in the catalog. */
 export async function waitForDomains(client: LabClient, count: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await client.catalog.get()).domains.length < count) {
+  // Registered, and described (statistics published), by every domain.
+  while ((await client.catalog.get()).domains.filter((d) => d.rows !== undefined).length < count) {
     if (Date.now() > deadline)
       throw new Error(`only some of the ${count} domains registered within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { AuthorizationImport } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { type AuthEnv, actorOf, requireRole } from '../auth.ts';
+import { notFound } from '../http-error.ts';
 import { parseJson } from '../validate.ts';
 
 /**
@@ -15,6 +16,23 @@ export function catalogRoutes(ctx: LabContext) {
     const domains = (await ctx.domains.list()).map(({ publicKeyPem: _k, ...d }) => d);
     await ctx.audit.append({ kind: 'catalog.read', actor: actorOf(p), tenant: p.tenant, subject: '*' });
     return c.json({ domains });
+  });
+}
+
+/**
+ * Operators' view of each domain: its data-quality report (counts of defects, never values).
+ *
+ * @example
+ * app.route('/v1/domains', domainRoutes(ctx));
+ */
+export function domainRoutes(ctx: LabContext) {
+  return new Hono<AuthEnv>().get('/:id/quality', requireRole('operator'), async (c) => {
+    const p = c.get('principal');
+    const id = c.req.param('id');
+    const report = (await ctx.domains.get(id)) ? await ctx.domains.quality(id) : null;
+    if (!report) throw notFound('quality report');
+    await ctx.audit.append({ kind: 'domain.quality.read', actor: actorOf(p), tenant: p.tenant, subject: id });
+    return c.json(report);
   });
 }
 
