@@ -138,6 +138,13 @@ export class LabClient {
 
   readonly models = {
     get: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}`, Model),
+    /**
+     * A scorecard's points table (points per feature bin).
+     *
+     * @example
+     * const csv = await lab.models.pointsTable(id, 'csv');
+     */
+    pointsTable: (id: string, format: 'csv' | 'json' = 'json') => this.pointsTable(id, format),
     /** Scores enterprises the bank is authorised for; per-entity errors come back in `results`. */
     score: (id: string, entities: string[], inputs?: Record<string, Record<string, number>>) =>
       this.request('POST', `/v1/models/${encodeURIComponent(id)}/score`, ScoreResponse, {
@@ -145,6 +152,20 @@ export class LabClient {
         ...(inputs ? { inputs } : {}),
       }),
   };
+
+  /** A scorecard's points table as CSV text (`format: 'csv'`) or JSON. */
+  private async pointsTable(id: string, format: 'csv' | 'json'): Promise<unknown> {
+    const res = await this.doFetch(
+      `${this.baseUrl}/v1/models/${encodeURIComponent(id)}/points-table?format=${format}`,
+      {
+        headers: { authorization: `Bearer ${this.opts.apiKey}` },
+      },
+    );
+    const text = await res.text();
+    if (!res.ok)
+      throw errorFor(res.status, ErrorBody.safeParse(text ? JSON.parse(text) : undefined).data?.error);
+    return format === 'csv' ? text : JSON.parse(text);
+  }
 
   readonly catalog = {
     get: () => this.request('GET', '/v1/catalog', Catalog),

@@ -203,6 +203,7 @@ async function main(): Promise<void> {
         bankOnlyAuc: bankOnly.model.metrics.auc,
         backend: joint.model.backend,
         ...(kind === 'logistic' ? await exactness(fate, data, joint) : {}),
+        ...(kind === 'scorecard' ? await scorecardFacts(bank, joint.model) : {}),
       };
     } else {
       const out = await run({
@@ -232,6 +233,19 @@ async function main(): Promise<void> {
     await redis.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** What a scorecard carries: IV per input and the points table (its size, and a few CSV lines). */
+async function scorecardFacts(bank: LabClient, model: Model) {
+  const iv = (model.parameters as { iv: number[] }).iv;
+  const csv = String(await bank.models.pointsTable(model.id, 'csv'))
+    .trim()
+    .split('\n');
+  return {
+    ivByInput: Object.fromEntries(model.inputs.map((name, i) => [name, Number(iv[i]!.toFixed(4))])),
+    pointsTableRows: csv.length - 1,
+    pointsTableHead: csv.slice(0, 3),
+  };
 }
 
 async function exactness(fate: FateCase, data: string, run: { job: Job; model: Model }) {

@@ -1,6 +1,8 @@
 // Model routes: banks read their released models; risk systems score authorised enterprises.
 import { Hono } from 'hono';
 import { isValidEntity, ScoreRequest, type ScoreResult } from '../../../client-sdk/contract/resources.ts';
+import type { ScorecardModel } from '../../../models/scorecard-model.ts';
+import { pointsTableCsv, pointsTableJson } from '../../../models/scorecard-table.ts';
 import type { LabContext } from '../../context.ts';
 import { scoreOnDomains } from '../../scoring/dispatch.ts';
 import { publicModel } from '../../store/models.ts';
@@ -32,6 +34,25 @@ export function modelRoutes(ctx: LabContext) {
         subject: model.id,
       });
       return c.json(publicModel(model));
+    })
+    .get('/:id/points-table', requireRole('bank-scientist', 'operator'), async (c) => {
+      const p = c.get('principal');
+      const model = await ctx.models.get(c.req.param('id'));
+      if (!model || !canSee(p, model.tenant)) throw notFound('model');
+      if (model.kind !== 'scorecard')
+        throw new HttpError(409, 'conflict', 'only scorecard models have a points table');
+      await ctx.audit.append({
+        kind: 'model.points_table.read',
+        actor: actorOf(p),
+        tenant: model.tenant,
+        subject: model.id,
+      });
+      const scorecard = model.parameters as unknown as ScorecardModel;
+      if (c.req.query('format') === 'csv') {
+        c.header('content-type', 'text/csv; charset=utf-8');
+        return c.body(pointsTableCsv(scorecard, model.inputs));
+      }
+      return c.json(pointsTableJson(scorecard, model.inputs));
     })
     .post('/:id/score', requireRole('risk-system'), async (c) => {
       const p = c.get('principal');
