@@ -5,17 +5,17 @@ import path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BlobStore } from '../lab/infra/blob-store.ts';
+import { DomainDirectory } from '../lab/infra/domain-directory.ts';
 import { connectRedis, labKeys, queueNames } from '../lab/infra/redis.ts';
 import { open } from '../lab/infra/seal.ts';
 import {
   type DomainRegistration,
+  LabelColumns,
   ScoreTask,
   type ScoreTaskResult,
   TrainResult,
   TrainTask,
 } from '../lab/infra/task-protocol.ts';
-import { DomainDirectory } from '../lab/store/domains.ts';
-import { LabelColumns } from '../lab/store/label-sets.ts';
 import type { DomainManifest } from './data/manifest.ts';
 import { validateDomain } from './data/validate.ts';
 import { defaultLimits, type EnclaveLimits, EnclaveProcess, EnclaveRefusedError } from './enclave-process.ts';

@@ -2,10 +2,10 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BlobStore } from './infra/blob-store.ts';
+import { DomainDirectory } from './infra/domain-directory.ts';
 import { connectRedis, type LabKeys, labKeys, queueNames } from './infra/redis.ts';
 import { AuditLog } from './store/audit.ts';
 import { AuthorizationRegistry } from './store/authorizations.ts';
-import { DomainDirectory } from './store/domains.ts';
 import { JobStore } from './store/jobs.ts';
 import { LabelSetStore } from './store/label-sets.ts';
 import { ModelStore } from './store/models.ts';

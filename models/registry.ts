@@ -3,6 +3,7 @@
 import { logisticRegression } from './logistic-regression.ts';
 import { mlpStrategy } from './mlp.ts';
 import { scorecardStrategy } from './scorecard.ts';
+import type { Strategy } from './strategy.ts';
 
 /**
  * Every strategy the lab can train, keyed by its `kind`.
@@ -45,4 +46,17 @@ export function getStrategy(kind: string): (typeof strategies)[StrategyKind] {
     throw new Error(`unknown model kind '${kind}' (known: ${Object.keys(strategies).join(', ')})`);
   }
   return strategies[kind];
+}
+
+/** A strategy whose config, state and model are the JSON that travels between processes. */
+export type JsonStrategy = Strategy<unknown, unknown, Record<string, unknown>>;
+
+/**
+ * The strategy for a kind, typed for hosts (coordinator, enclave) that move its JSON around.
+ *
+ * @example
+ * const s = strategyFor(job.spec.model.kind); const state = s.init(job.spec.model, inputs);
+ */
+export function strategyFor(kind: string): JsonStrategy {
+  return getStrategy(kind) as unknown as JsonStrategy;
 }

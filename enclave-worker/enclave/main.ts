@@ -1,8 +1,8 @@
 // The enclave: the only code that touches rows. A child process of the broker, talking over IPC.
 
-import { strategyFor } from '../../lab/coordinator/strategies.ts';
 import { encodeRows, inputName, type SourceColumn, sourceReasons } from '../../models/encoding.ts';
 import { localEvaluation } from '../../models/evaluation.ts';
+import { strategyFor } from '../../models/registry.ts';
 import type { LocalRows, RoundInstruction } from '../../models/strategy.ts';
 import { catalogStats } from '../data/catalog-stats.ts';
 import { type DomainTable, loadDomainTable } from '../data/columns.ts';

@@ -2,6 +2,7 @@
 import { type Job as BullJob, UnrecoverableError, WaitingChildrenError, Worker } from 'bullmq';
 import type { Evaluation, Job } from '../../client-sdk/contract/resources.ts';
 import { inputName } from '../../models/encoding.ts';
+import { strategyFor } from '../../models/registry.ts';
 import { type RoundInstruction, sumUpdates, type Update } from '../../models/strategy.ts';
 import type { LabContext } from '../context.ts';
 import { queueNames } from '../infra/redis.ts';
@@ -11,7 +12,6 @@ import { evaluationFrom } from './evaluation.ts';
 import { prepareRun, RunSetupError } from './prepare.ts';
 import { RunState } from './run-state.ts';
 import { StepData, startJob } from './start.ts';
-import { strategyFor } from './strategies.ts';
 
 export interface CoordinatorOptions {
   /** Lock of a step job; a coordinator that dies loses its jobs to another after this long. */

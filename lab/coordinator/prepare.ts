@@ -1,10 +1,9 @@
 // Prepares a run: filters the bank's label set by authorisation, slices it per domain, seals each slice.
 import type { Job, TrainingReport } from '../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../context.ts';
+import { domainForEntity } from '../infra/domain-directory.ts';
 import { seal } from '../infra/seal.ts';
-import type { DomainRegistration } from '../infra/task-protocol.ts';
-import { domainForEntity } from '../store/domains.ts';
-import type { LabelColumns } from '../store/label-sets.ts';
+import type { DomainRegistration, LabelColumns } from '../infra/task-protocol.ts';
 
 export interface RunSetup {
   /** Per domain, the sealed label slice (bank labels) or null (labels held in the domain). */

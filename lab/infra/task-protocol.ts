@@ -6,6 +6,15 @@ import { BLOB_REF } from './blob-store.ts';
 
 const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
 
+/** Columnar label rows, the shape they are stored and sliced in. */
+export const LabelColumns = z.strictObject({
+  entities: z.array(z.string()),
+  labels: z.array(z.union([z.literal(0), z.literal(1)])),
+  /** Bank-side feature columns, aligned with `entities` (null = missing). */
+  bank: z.record(z.string(), z.array(z.number().nullable())).default({}),
+});
+export type LabelColumns = z.infer<typeof LabelColumns>;
+
 /** The per-job facts every training task carries, so any broker can (re)load the enclave from scratch. */
 export const TrainSetup = z.strictObject({
   modelKind: z.enum(['logistic', 'scorecard', 'mlp']),

@@ -1,8 +1,8 @@
 // Routes score requests to the domain holding each enterprise and collects the enclaves' answers.
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { LabContext } from '../context.ts';
+import { domainForEntity } from '../infra/domain-directory.ts';
 import { ScoreTaskResult } from '../infra/task-protocol.ts';
-import { domainForEntity } from '../store/domains.ts';
 import type { StoredModel } from '../store/models.ts';
 
 /** How long a score waits for a domain before its entities come back `unavailable`. */

@@ -1,19 +1,12 @@
 // Label sets: a bank's loan-book labels, kept encrypted at rest under the lab's master key.
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
 import { LabelSet } from '../../client-sdk/contract/resources.ts';
 import { decryptAtRest, encryptAtRest } from '../infra/at-rest.ts';
 import type { LabKeys } from '../infra/redis.ts';
+import { LabelColumns } from '../infra/task-protocol.ts';
 import { newId, nowIso } from './ids.ts';
 
-/** Columnar label rows, the shape they are stored and sliced in. */
-export const LabelColumns = z.strictObject({
-  entities: z.array(z.string()),
-  labels: z.array(z.union([z.literal(0), z.literal(1)])),
-  /** Bank-side feature columns, aligned with `entities` (null = missing). */
-  bank: z.record(z.string(), z.array(z.number().nullable())).default({}),
-});
-export type LabelColumns = z.infer<typeof LabelColumns>;
+export { LabelColumns } from '../infra/task-protocol.ts';
 
 /**
  * @example

@@ -2,8 +2,8 @@
 import type { Redis } from 'ioredis';
 import { QualityReport } from '../../client-sdk/contract/quality.ts';
 import { usccProvince, usccRegion } from '../../client-sdk/contract/uscc.ts';
-import type { LabKeys } from '../infra/redis.ts';
-import { DomainRegistration } from '../infra/task-protocol.ts';
+import type { LabKeys } from './redis.ts';
+import { DomainRegistration } from './task-protocol.ts';
 
 /**
  * @example
