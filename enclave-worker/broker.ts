@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { BlobStore } from '../lab/infra/blob-store.ts';
 import { DomainDirectory } from '../lab/infra/domain-directory.ts';
 import { connectRedis, labKeys, queueNames } from '../lab/infra/redis.ts';
@@ -19,7 +20,14 @@ import {
 import type { DomainManifest } from './data/manifest.ts';
 import { validateDomain } from './data/validate.ts';
 import { defaultLimits, type EnclaveLimits, EnclaveProcess, EnclaveRefusedError } from './enclave-process.ts';
-import { DescribeResult, LoadResult, RoundResult, ScoreResultBody } from './protocol.ts';
+import {
+  DescribeResult,
+  HeRoundResult,
+  KeygenResult,
+  LoadResult,
+  RoundResult,
+  ScoreResultBody,
+} from './protocol.ts';
 import { WarmEnclaves } from './warm-enclaves.ts';
 
 export interface BrokerOptions {
@@ -159,8 +167,72 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     return scorer;
   }
 
+  /** CKKS: the dealer's key generation; the broker stores the keys as blobs (only sealed secrets). */
+  async function keygenTask(task: TrainTask, enclave: EnclaveProcess): Promise<TrainResult> {
+    const recipients = z.record(z.string(), z.string()).parse(task.instruction.params.recipients);
+    const out = KeygenResult.parse(await enclave.request({ type: 'keygen', jobId: task.jobId, recipients }));
+    const sealed: Record<string, string> = {};
+    for (const [domain, box] of Object.entries(out.sealed))
+      sealed[domain] = await blobs.put(Buffer.from(box, 'base64'));
+    const publicKeyRef = await blobs.put(Buffer.from(out.publicKey, 'base64'));
+    const base = { jobId: task.jobId, round: task.round, domain: manifest.id, backend: enclave.backend };
+    return TrainResult.parse({
+      ...base,
+      update: {},
+      rows: { train: 0, holdout: 0 },
+      computeMs: 0,
+      keys: { publicKeyRef, sealed },
+    });
+  }
+
+  /** CKKS: fetches the round's blobs, has the enclave decrypt, step and encrypt, stores what it returns. */
+  async function heTask(task: TrainTask, enclave: EnclaveProcess): Promise<TrainResult> {
+    const he = task.setup.he;
+    if (!he) throw new UnrecoverableError("a CKKS round without the job's keys");
+    const params = z
+      .strictObject({ aggregateRef: z.string().nullable(), stateRef: z.string().nullable() })
+      .parse(task.instruction.params);
+    const fetch64 = async (ref: string | null) => (ref ? (await blobs.get(ref)).toString('base64') : null);
+    const secretKey = open(
+      privateKeyPem,
+      await blobs.get(he.sealedSecretKeyRef),
+      Buffer.from(`${task.jobId}:ckks-secret-key`),
+    );
+    const out = HeRoundResult.parse(
+      await enclave.request({
+        type: 'he-round',
+        jobId: task.jobId,
+        modelConfig: task.setup.modelConfig,
+        publicKey: (await blobs.get(he.publicKeyRef)).toString('base64'),
+        secretKey: secretKey.toString('base64'),
+        aggregate: await fetch64(params.aggregateRef),
+        state: await fetch64(params.stateRef),
+      }),
+    );
+    secretKey.fill(0);
+    const put = async (b: string | null) => (b === null ? null : blobs.put(Buffer.from(b, 'base64')));
+    return TrainResult.parse({
+      jobId: task.jobId,
+      round: task.round,
+      domain: manifest.id,
+      backend: enclave.backend,
+      update: {},
+      rows: out.rows,
+      computeMs: out.computeMs,
+      he: {
+        encryptedRef: await put(out.encrypted),
+        stateRef: await put(out.state),
+        phase: out.phase,
+        loss: out.loss,
+        release: out.release,
+      },
+    });
+  }
+
   async function train(task: TrainTask): Promise<TrainResult> {
     const enclave = await jobEnclave(task);
+    if (task.instruction.phase === 'keygen') return keygenTask(task, enclave);
+    if (task.instruction.phase === 'he') return heTask(task, enclave);
     const body = RoundResult.parse(
       await enclave.request({ type: 'round', jobId: task.jobId, instruction: task.instruction }),
     );

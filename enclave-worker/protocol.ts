@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ValidationSpec } from '../client-sdk/contract/job-spec.ts';
 import { QualityReport } from '../client-sdk/contract/quality.ts';
-import { CatalogFeature, Encoding } from '../client-sdk/contract/resources.ts';
+import { CatalogFeature, Encoding, Evaluation } from '../client-sdk/contract/resources.ts';
 import { RoundInstructionWire, ScoreModelWire } from '../lab/infra/task-protocol.ts';
 
 const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
@@ -35,6 +35,24 @@ export const ToEnclave = z.discriminatedUnion('type', [
     jobId: z.string(),
     instruction: RoundInstructionWire,
   }),
+  /** The dealer generates the job's CKKS keys and seals the secret key to every domain (X25519 PEMs). */
+  z.strictObject({
+    type: z.literal('keygen'),
+    id: z.int(),
+    jobId: z.string(),
+    recipients: z.record(z.string(), z.string()),
+  }),
+  /** A CKKS round; byte fields are base64. The secret key is this job's, unsealed by the broker. */
+  z.strictObject({
+    type: z.literal('he-round'),
+    id: z.int(),
+    jobId: z.string(),
+    modelConfig: z.record(z.string(), z.unknown()),
+    publicKey: z.string(),
+    secretKey: z.string(),
+    aggregate: z.string().nullable(),
+    state: z.string().nullable(),
+  }),
   /** Load the domain's whole table now (a warm spare, or a scorer), before any job needs it. */
   z.strictObject({ type: z.literal('warm'), id: z.int() }),
   /** Safe description of the domain: catalog statistics (nothing from fewer than k rows) and data quality. */
@@ -53,6 +71,20 @@ export const DescribeResult = z.strictObject({
   rows: z.int(),
   features: z.array(CatalogFeature),
   quality: QualityReport,
+});
+
+export const KeygenResult = z.strictObject({
+  publicKey: z.string(),
+  sealed: z.record(z.string(), z.string()),
+});
+export const HeRoundResult = z.strictObject({
+  encrypted: z.string().nullable(),
+  state: z.string().nullable(),
+  phase: z.string(),
+  loss: z.number().nullable(),
+  release: z.strictObject({ model: z.record(z.string(), z.unknown()), metrics: Evaluation }).nullable(),
+  rows: z.strictObject({ train: z.int(), holdout: z.int() }),
+  computeMs: z.number(),
 });
 
 export const LoadResult = z.strictObject({ train: z.int(), holdout: z.int(), positives: z.int() });

@@ -10,6 +10,7 @@ import { type DomainManifest, loadManifest } from '../data/manifest.ts';
 import { qualityReport } from '../data/quality.ts';
 import { type FromEnclave, ToEnclave } from '../protocol.ts';
 import { initBackend, tfOps } from './backend.ts';
+import { heRound, keygen } from './he-round.ts';
 import { EnclaveRefusal, jobRows, platformSources, sourceLookup } from './rows.ts';
 
 interface JobData {
@@ -75,6 +76,13 @@ async function main(dir: string) {
           rows: { train: job.train.n, holdout: job.holdout.n },
           computeMs: performance.now() - started,
         };
+      }
+      case 'keygen':
+        return keygen(msg.jobId, msg.recipients);
+      case 'he-round': {
+        const job = jobs.get(msg.jobId);
+        if (!job) throw new Error(`job ${msg.jobId} is not loaded in this enclave`);
+        return heRound(msg, job, tfOps);
       }
       case 'describe': {
         scorer ??= await loadDomainTable(dir, manifest);

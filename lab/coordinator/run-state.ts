@@ -47,6 +47,16 @@ export class RunState {
     return JSON.parse(raw) as T;
   }
 
+  async putJson(field: string, value: unknown): Promise<void> {
+    await this.redis.hset(this.key, field, JSON.stringify(value));
+  }
+
+  async getJson<T>(field: string): Promise<T> {
+    const raw = await this.redis.hget(this.key, field);
+    if (raw === null) throw new Error(`run ${this.key}: no ${field}`);
+    return JSON.parse(raw) as T;
+  }
+
   async putInstruction(round: number, instruction: RoundInstruction): Promise<void> {
     await this.redis.hset(this.key, `instr:${round}`, JSON.stringify(instruction));
   }

@@ -5,7 +5,7 @@ import type { LabContext } from '../context.ts';
 /** The step job's data: where the job's state machine stands (DESIGN §4). */
 export const StepData = z.strictObject({
   jobId: z.string(),
-  step: z.enum(['prepare', 'collect']),
+  step: z.enum(['prepare', 'keys', 'collect']),
   round: z.int().min(0),
 });
 export type StepData = z.infer<typeof StepData>;

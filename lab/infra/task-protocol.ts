@@ -1,7 +1,7 @@
 // Queue payloads between the coordinator / scoring API and the domain brokers (BullMQ job data and results).
 import { z } from 'zod';
 import { ValidationSpec } from '../../client-sdk/contract/job-spec.ts';
-import { CatalogFeature, Encoding } from '../../client-sdk/contract/resources.ts';
+import { CatalogFeature, Encoding, Evaluation } from '../../client-sdk/contract/resources.ts';
 import { BLOB_REF } from './blob-store.ts';
 
 const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
@@ -31,6 +31,15 @@ export const TrainSetup = z.strictObject({
   ]),
   validation: ValidationSpec,
   minCohort: z.int().min(1),
+  /** The model kind's configuration (the JobSpec's `model`): in CKKS mode the enclaves run the strategy's steps. */
+  modelConfig: z.record(z.string(), z.unknown()),
+  /** CKKS custody of this job, for this domain: the public key and the secret key sealed to this domain. */
+  he: z
+    .strictObject({
+      publicKeyRef: z.string().regex(BLOB_REF),
+      sealedSecretKeyRef: z.string().regex(BLOB_REF),
+    })
+    .nullable(),
 });
 export type TrainSetup = z.infer<typeof TrainSetup>;
 
@@ -64,6 +73,24 @@ export const TrainResult = z.strictObject({
   rows: z.strictObject({ train: z.int(), holdout: z.int() }),
   backend: z.string(),
   computeMs: z.number(),
+  /** CKKS key generation (the dealer): the public key and one sealed secret key per domain, as blobs. */
+  keys: z
+    .strictObject({
+      publicKeyRef: z.string().regex(BLOB_REF),
+      sealed: z.record(z.string(), z.string().regex(BLOB_REF)),
+    })
+    .optional(),
+  /** A CKKS round: the encrypted update and the (domain-key encrypted) strategy state, as blobs. */
+  he: z
+    .strictObject({
+      encryptedRef: z.string().regex(BLOB_REF).nullable(),
+      stateRef: z.string().regex(BLOB_REF).nullable(),
+      phase: z.string(),
+      loss: z.number().nullable(),
+      /** The release round: the final model and the pooled metrics, decrypted inside the domains. */
+      release: z.strictObject({ model: z.record(z.string(), z.unknown()), metrics: Evaluation }).nullable(),
+    })
+    .optional(),
 });
 export type TrainResult = z.infer<typeof TrainResult>;
 

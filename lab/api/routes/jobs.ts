@@ -61,14 +61,6 @@ export function jobRoutes(ctx: LabContext) {
     .post('/', requireRole('bank-scientist'), async (c) => {
       const p = c.get('principal');
       const spec = await parseJson(c, JobSpec);
-      if (spec.aggregation === 'ckks') {
-        throw new HttpError(
-          400,
-          'invalid_request',
-          'aggregation ckks is not available yet; use plain',
-          'aggregation',
-        );
-      }
       let labelSet: LabelSet | null = null;
       if (spec.labels.source === 'bank') {
         labelSet = await ctx.labelSets.meta(spec.labels.labelSetId);
