@@ -1,0 +1,98 @@
+// `npm run bench:he`: plain vs CKKS aggregation for logistic regression through the whole lab
+// (4 domains × 250k rows × 40 features), plus per-ciphertext costs of the CKKS layer.
+import { parseArgs } from 'node:util';
+import { createCkks, decryptUpdate, encryptUpdate, sumEncrypted } from '../models/he/ckks.ts';
+import { newtonUpdate } from '../models/he/fixtures.ts';
+import { encodeEncryptedUpdate } from '../models/he/wire.ts';
+import { benchStack } from './federated-stack.ts';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    rows: { type: 'string', default: '1000000' },
+    features: { type: 'string', default: '40' },
+    domains: { type: 'string', default: '4' },
+  },
+});
+const say = (m: string) => {
+  if (!values.json) console.log(m);
+};
+
+/** Median of `reps` timings of `fn` in ms. */
+function median(reps: number, fn: () => void): number {
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
+}
+
+/** Per-ciphertext costs on the logistic update of this benchmark's size. */
+async function micro(features: number) {
+  const ckks = await createCkks();
+  const keys = ckks.generateKeys();
+  const update = newtonUpdate(features + 1, 1);
+  const enc = encryptUpdate(ckks, keys.publicKey, update);
+  const others = [2, 3, 4].map((s) => encryptUpdate(ckks, keys.publicKey, newtonUpdate(features + 1, s)));
+  const cts = enc.ciphertexts.length;
+  const params = Object.values(update).reduce((n, v) => n + v.length, 0);
+  const out = {
+    encryptMs: median(11, () => encryptUpdate(ckks, keys.publicKey, update)) / cts,
+    addMs: median(11, () => sumEncrypted(ckks, [enc, others[0]!])) / cts,
+    decryptMs: median(11, () => decryptUpdate(ckks, keys.secretKey, enc)) / cts,
+    bytesPerParam: encodeEncryptedUpdate(enc).length / params,
+    ciphertextsPerUpdate: cts,
+  };
+  void sumEncrypted(ckks, [enc, ...others]);
+  ckks.dispose();
+  return out;
+}
+
+async function main() {
+  const features = Number(values.features);
+  const bench = await benchStack({
+    rows: Number(values.rows),
+    features,
+    domains: Number(values.domains),
+    showLogs: !values.json,
+  });
+  try {
+    const plain = await bench.run('plain');
+    say(`plain: ${plain.ms.toFixed(0)} ms approval → model, ${plain.job.progress.length} rounds`);
+    const ckks = await bench.run('ckks');
+    say(
+      `ckks:  ${ckks.ms.toFixed(0)} ms approval → model, ${ckks.job.progress.length} rounds (plus key generation)`,
+    );
+    const a = plain.model.parameters as { weights: number[] };
+    const b = ckks.model.parameters as { weights: number[] };
+    const maxRelDiff = Math.max(
+      ...a.weights.map((w, j) => Math.abs(w - b.weights[j]!) / Math.max(Math.abs(w), 1e-12)),
+    );
+    const m = await micro(features);
+    say(
+      `per ciphertext: encrypt ${m.encryptMs.toFixed(2)} ms, add ${m.addMs.toFixed(3)} ms, decrypt ${m.decryptMs.toFixed(2)} ms; ` +
+        `${m.bytesPerParam.toFixed(0)} bytes per parameter; coefficients agree to ${maxRelDiff.toExponential(1)} (relative)`,
+    );
+    console.log(
+      JSON.stringify({
+        plainMs: Math.round(plain.ms),
+        ckksMs: Math.round(ckks.ms),
+        ratio: Number((ckks.ms / plain.ms).toFixed(3)),
+        encryptMs: Number(m.encryptMs.toFixed(3)),
+        addMs: Number(m.addMs.toFixed(4)),
+        decryptMs: Number(m.decryptMs.toFixed(3)),
+        bytesPerParam: Number(m.bytesPerParam.toFixed(1)),
+        maxCoefRelDiff: maxRelDiff,
+      }),
+    );
+  } finally {
+    await bench.close();
+  }
+}
+
+main().catch((err) => {
+  console.error('bench:he failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
