@@ -13,23 +13,12 @@ import {
 import { histogramUpdate, newtonUpdate } from '../models/he/fixtures.ts';
 import { encodeEncryptedUpdate } from '../models/he/wire.ts';
 import type { Update } from '../models/strategy.ts';
+import { median } from './timing.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 const say = (m: string) => {
   if (!values.json) console.log(m);
 };
-
-/** Median wall time of `fn` in ms over `reps` runs, after one warm-up. */
-function median(reps: number, fn: () => void): number {
-  fn();
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
-}
 
 const valueCount = (u: Update) => Object.values(u).reduce((a, v) => a + v.length, 0);
 const plainBytes = (u: Update) => Buffer.byteLength(JSON.stringify(u));

@@ -5,6 +5,7 @@ import { createCkks, decryptUpdate, encryptUpdate, sumEncrypted } from '../model
 import { newtonUpdate } from '../models/he/fixtures.ts';
 import { encodeEncryptedUpdate } from '../models/he/wire.ts';
 import { benchStack } from './federated-stack.ts';
+import { median } from './timing.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,17 +18,6 @@ const { values } = parseArgs({
 const say = (m: string) => {
   if (!values.json) console.log(m);
 };
-
-/** Median of `reps` timings of `fn` in ms. */
-function median(reps: number, fn: () => void): number {
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
-}
 
 /** Per-ciphertext costs on the logistic update of this benchmark's size. */
 async function micro(features: number) {

@@ -2,6 +2,7 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { orgCodeCheckChar, usccCheckChar } from '../client-sdk/contract/uscc.ts';
+import { uniform } from '../scripts/synth/prng.ts';
 
 /**
  * What `writeNumericDomain` wrote: the manifest's feature names and the file size.
@@ -12,18 +13,6 @@ import { orgCodeCheckChar, usccCheckChar } from '../client-sdk/contract/uscc.ts'
 export interface NumericDomainInfo {
   features: string[];
   bytes: number;
-}
-
-/** A small, fast, seeded generator (mulberry32); quality is ample for filler values. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The i-th enterprise id: a Beijing USCC whose organisation code is i in 8 digits, unique per i. */
@@ -75,7 +64,7 @@ export async function writeNumericDomain(
   };
   await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  const r = rng(opts.seed);
+  const r = uniform(opts.seed);
   const file = await open(path.join(dir, 'data', 'wide.csv'), 'w');
   let bytes = 0;
   try {

@@ -1,19 +1,8 @@
 // Writes the training benchmark's domains: opaque ids, 40 numeric features, an in-domain 0/1 label.
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-
-/** Seeded uniform [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { writeDomainKeys } from '../scripts/synth/keys.ts';
+import { uniform } from '../scripts/synth/prng.ts';
 
 /**
  * Writes one domain folder `dir` with `rows` rows (ids from `firstId`) of `features` standard-ish
@@ -27,17 +16,7 @@ export async function writeTrainDomain(
   opts: { id: string; rows: number; features: number; firstId: number; seed: number },
 ): Promise<string[]> {
   const names = Array.from({ length: opts.features }, (_, j) => `f${String(j).padStart(2, '0')}`);
-  await mkdir(path.join(dir, 'keys'), { recursive: true });
-  const { publicKey, privateKey } = generateKeyPairSync('x25519');
-  await writeFile(
-    path.join(dir, 'keys', 'domain.pub.pem'),
-    publicKey.export({ type: 'spki', format: 'pem' }),
-  );
-  await writeFile(
-    path.join(dir, 'keys', 'domain.key.pem'),
-    privateKey.export({ type: 'pkcs8', format: 'pem' }),
-    { mode: 0o600 },
-  );
+  await writeDomainKeys(dir);
   const columns = [
     {
       name: 'y',
@@ -65,11 +44,11 @@ export async function writeTrainDomain(
   await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
   // The same true model in every domain; each domain's rows come from its own seed.
-  const truth = rng(7);
+  const truth = uniform(7);
   const beta = names.map(() => (truth() - 0.5) * 0.6);
   const scale = names.map((_, j) => 10 ** ((j % 4) - 1));
   const offset = names.map((_, j) => (j % 3) * 5);
-  const r = rng(opts.seed);
+  const r = uniform(opts.seed);
   const file = await open(path.join(dir, 'loans.csv'), 'w');
   await file.write(`id,y,${names.join(',')}\n`);
   let chunk = '';

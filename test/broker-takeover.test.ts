@@ -3,11 +3,10 @@
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabClient } from '../client-sdk/client.ts';
+import type { LabClient } from '../client-sdk/client.ts';
 import type { Job } from '../client-sdk/contract/resources.ts';
 import { queueNames } from '../lab/infra/redis.ts';
-import { waitForDomains } from '../scripts/lib/scenario.ts';
-import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
+import { bankSession } from './helpers/bank-session.ts';
 import { TEST_REDIS_URL } from './helpers/redis.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
@@ -26,13 +25,7 @@ describe('broker takeover', () => {
       brokerLockMs: 2000,
       brokerWarmIdleMs: 3_600_000,
     });
-    scientist = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.scientist });
-    operator = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.operator });
-    await waitForDomains(operator, fx.world.domains.length);
-    const bankDir = path.join(fx.worldDir, 'banks', fx.world.bank);
-    await operator.authorizations.import(await readAuthorizations(path.join(bankDir, 'authorizations.csv')));
-    const rows = await readLabels(path.join(bankDir, 'labels.csv'));
-    labelSetId = (await scientist.labelSets.upload({ name: 'book', rows })).id;
+    ({ scientist, operator, labelSetId } = await bankSession(fx));
   }, 120_000);
   afterAll(() => fx?.close());
 

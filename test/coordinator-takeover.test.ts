@@ -1,11 +1,8 @@
-// A coordinator SIGKILLed mid-job is replaced by another, which finishes the job with the same model.
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabClient } from '../client-sdk/client.ts';
+import type { LabClient } from '../client-sdk/client.ts';
 import type { Job, JobEvent } from '../client-sdk/contract/resources.ts';
-import { waitForDomains } from '../scripts/lib/scenario.ts';
-import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
+import { bankSession } from './helpers/bank-session.ts';
 import { TEST_REDIS_URL } from './helpers/redis.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
@@ -19,17 +16,7 @@ describe('coordinator takeover', () => {
   beforeAll(async () => {
     fx = await stackFixture('takeover', { enterprises: 6000, seed: 3, coordinatorLockMs: 2000 });
     redis = new Redis(TEST_REDIS_URL);
-    scientist = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.scientist });
-    operator = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.operator });
-    await waitForDomains(operator, fx.world.domains.length);
-    const bankDir = path.join(fx.worldDir, 'banks', fx.world.bank);
-    await operator.authorizations.import(await readAuthorizations(path.join(bankDir, 'authorizations.csv')));
-    labelSetId = (
-      await scientist.labelSets.upload({
-        name: 'book',
-        rows: await readLabels(path.join(bankDir, 'labels.csv')),
-      })
-    ).id;
+    ({ scientist, operator, labelSetId } = await bankSession(fx));
   }, 120_000);
   afterAll(async () => {
     redis?.disconnect();

@@ -144,6 +144,24 @@ async function roundResults(s: Step, round: number, domainIds?: string[]): Promi
   return collect(s.bullJob, s.job.id, round, domainIds ?? s.domains.map((d) => d.id).sort());
 }
 
+/** The round's progress event: rows trained on, time since the run started, the slowest domain's compute. */
+async function recordRound(
+  s: Step,
+  round: number,
+  phase: string,
+  loss: number | null,
+  results: TrainResult[],
+) {
+  await s.ctx.jobs.recordProgress(s.job.id, {
+    round,
+    phase,
+    loss,
+    rows: results.reduce((n, r) => n + r.rows.train, 0),
+    elapsedMs: Date.now() - (await s.run.startedAt()),
+    computeMs: Math.max(...results.map((r) => r.computeMs)),
+  });
+}
+
 async function plainCollect(s: Step, data: StepData): Promise<Next> {
   const { ctx, job, run, strategy } = s;
   const round = data.round;
@@ -174,14 +192,7 @@ async function plainCollect(s: Step, data: StepData): Promise<Next> {
   }
   const state = strategy.next(await run.state(round), aggregate);
   await run.putState(round + 1, state);
-  await ctx.jobs.recordProgress(job.id, {
-    round,
-    phase: instruction.phase,
-    loss: strategy.loss(state),
-    rows: results.reduce((n, r) => n + r.rows.train, 0),
-    elapsedMs: Date.now() - (await run.startedAt()),
-    computeMs: Math.max(...results.map((r) => r.computeMs)),
-  });
+  await recordRound(s, round, instruction.phase, strategy.loss(state), results);
   return plainRound(s, setup, round + 1);
 }
 
@@ -233,14 +244,7 @@ async function heCollect(s: Step, data: StepData): Promise<Next> {
     return 'done';
   }
   const aggregateRef = await sumRound(ctx, results);
-  await ctx.jobs.recordProgress(job.id, {
-    round,
-    phase: first.phase,
-    loss: first.loss,
-    rows: results.reduce((n, r) => n + r.rows.train, 0),
-    elapsedMs: Date.now() - (await run.startedAt()),
-    computeMs: Math.max(...results.map((r) => r.computeMs)),
-  });
+  await recordRound(s, round, first.phase, first.loss, results);
   const keys = await run.getJson<HeKeys>('he:keys');
   return dispatchHeRound(
     ctx,

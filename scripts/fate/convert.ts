@@ -1,9 +1,9 @@
 // Turns the public FATE credit files into lab domains and a bank label set (data referenced, not copied).
-import { generateKeyPairSync } from 'node:crypto';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabelSetUploadInput } from '../../client-sdk/contract/resources.ts';
 import type { DomainManifest } from '../../enclave-worker/data/manifest.ts';
+import { writeDomainKeys } from '../synth/keys.ts';
 
 /** Meaning of the hetero host columns, by correlation with the raw UCI table (see SOURCE.md). */
 const HOST_COLUMNS = [
@@ -54,17 +54,7 @@ async function writeDomain(
   },
 ): Promise<string> {
   const dir = path.join(out, id);
-  await mkdir(path.join(dir, 'keys'), { recursive: true });
-  const { publicKey, privateKey } = generateKeyPairSync('x25519');
-  await writeFile(
-    path.join(dir, 'keys', 'domain.pub.pem'),
-    publicKey.export({ type: 'spki', format: 'pem' }),
-  );
-  await writeFile(
-    path.join(dir, 'keys', 'domain.key.pem'),
-    privateKey.export({ type: 'pkcs8', format: 'pem' }),
-    { mode: 0o600 },
-  );
+  await writeDomainKeys(dir);
   const manifest: DomainManifest = {
     id,
     name,

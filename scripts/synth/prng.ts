@@ -146,3 +146,14 @@ export class Rng {
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
+
+/**
+ * A seeded uniform [0, 1) source as a plain function (for callers that need no other draws).
+ *
+ * @example
+ * const r = uniform(7); r(); // 0.…
+ */
+export function uniform(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
+}
