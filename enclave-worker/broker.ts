@@ -28,6 +28,7 @@ import {
   RoundResult,
   ScoreResultBody,
 } from './protocol.ts';
+import { requireSandbox, unsafeWarning } from './sandbox-check.ts';
 import { WarmEnclaves } from './warm-enclaves.ts';
 
 export interface BrokerOptions {
@@ -44,6 +45,11 @@ export interface BrokerOptions {
   /** Catalog statistics are published only when backed by at least this many rows. */
   catalogK?: number;
   limits?: EnclaveLimits;
+  /**
+   * Development only: run enclaves without their sandbox (for hosts that cannot provide it). Warns
+   * loudly and marks every result `sandboxed: false`. Without it, such a host refuses to start.
+   */
+  unsafeNoSandbox?: boolean;
 }
 
 export interface Broker {
@@ -63,6 +69,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const dir = path.resolve(opts.domainDir);
   // A broken domain never starts: every problem is reported with its file and field.
   const manifest = await validateDomain(dir);
+  const sandboxed = !opts.unsafeNoSandbox;
+  if (sandboxed) await requireSandbox();
+  else console.error(unsafeWarning(`broker ${manifest.id} starts its enclaves`));
   const privateKeyPem = await readFile(path.join(dir, manifest.keys.privateKey), 'utf8');
   const publicKeyPem = await readFile(path.join(dir, manifest.keys.publicKey), 'utf8');
   const redis: Redis = connectRedis(opts.redisUrl);
@@ -93,7 +102,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const enclaves = new Map<string, Promise<EnclaveProcess>>();
   let scorer: Promise<EnclaveProcess> | null = null;
   const startWarm = async () => {
-    const enclave = await EnclaveProcess.start(dir, limits);
+    const enclave = await EnclaveProcess.start(dir, limits, { sandboxed });
     await enclave.request({ type: 'warm' });
     return enclave;
   };
@@ -261,7 +270,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       throw new UnrecoverableError(`task for domain ${parsed.data.domain} reached ${manifest.id}`);
     warm.taskStarted();
     try {
-      return parsed.data.kind === 'train' ? await train(parsed.data) : await score(parsed.data);
+      // Every result says whether the enclave that computed it was sandboxed.
+      const result = parsed.data.kind === 'train' ? await train(parsed.data) : await score(parsed.data);
+      return { ...result, sandboxed };
     } catch (err) {
       if (err instanceof EnclaveRefusedError) throw new UnrecoverableError(err.message);
       throw err;

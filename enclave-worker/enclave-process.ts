@@ -1,18 +1,22 @@
 // The broker's handle on one enclave child process: spawn, request/response over IPC, limits, kill.
-import { type ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { FromEnclave, type ToEnclave } from './protocol.ts';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..');
-const ENTRY = path.join(here, 'enclave', 'main.ts');
+import { launchEnclave } from './sandbox.ts';
+import { unsafeWarning } from './sandbox-check.ts';
+import { watchRss } from './sandbox-watchdog.ts';
 
 export interface EnclaveLimits {
   /** V8 heap cap of the enclave, MiB. */
   memoryMiB: number;
   /** Wall-clock limit of one request; on breach the enclave is killed and the request fails. */
   requestTimeoutMs: number;
+  /** Resident-set cap of the whole enclave (heap, typed arrays, wasm), MiB; default twice `memoryMiB`. */
+  rssMiB?: number;
+}
+
+export interface EnclaveStartOptions {
+  /** false only in the broker's unsafe development mode (`--unsafe-no-sandbox`). Default true. */
+  sandboxed?: boolean;
 }
 
 export const defaultLimits: EnclaveLimits = { memoryMiB: 4096, requestTimeoutMs: 10 * 60_000 };
@@ -27,7 +31,8 @@ type Request = ToEnclave extends infer M ? (M extends { id: number } ? Omit<M, '
 
 /**
  * @example
- * const enclave = await EnclaveProcess.start('/srv/domains/d-bj');
+ * const enclave = await EnclaveProcess.start('/srv/domains/d-bj'); // sandboxed
+ * enclave.sandboxed; // true
  * const body = await enclave.request({ type: 'load-scorer', features: ['tax.annual_tax_paid'] });
  * enclave.kill();
  */
@@ -39,29 +44,45 @@ export class EnclaveProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly backend: string,
+    /** Whether the enclave runs in the sandbox; the broker marks every result with it. */
+    readonly sandboxed: boolean,
     private readonly limits: EnclaveLimits,
   ) {
+    const rssMiB = limits.rssMiB ?? 2 * limits.memoryMiB;
+    const stopWatchdog = watchRss(child.pid ?? 0, rssMiB, (rss) => {
+      const why = `enclave exceeded its memory limit of ${rssMiB} MiB (resident ${Math.round(rss)} MiB) and was killed`;
+      console.error(why);
+      this.kill();
+      this.failAll(new Error(why));
+    });
     child.on('message', (raw) => this.onMessage(raw));
-    child.on('exit', (code, signal) => this.failAll(new Error(`enclave exited (${signal ?? code})`)));
+    child.on('error', (err) => this.failAll(new Error(`enclave process: ${err.message}`)));
+    child.on('exit', (code, signal) => {
+      stopWatchdog();
+      this.failAll(new Error(`enclave exited (${signal ?? code})`));
+    });
   }
 
-  static start(domainDir: string, limits: EnclaveLimits = defaultLimits): Promise<EnclaveProcess> {
-    // A clean environment: the enclave inherits no secrets from the broker.
-    const child = fork(ENTRY, [path.resolve(domainDir)], {
-      cwd: repoRoot,
-      env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '' },
-      execArgv: ['--import', 'tsx', `--max-old-space-size=${limits.memoryMiB}`],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
+  static async start(
+    domainDir: string,
+    limits: EnclaveLimits = defaultLimits,
+    { sandboxed = true }: EnclaveStartOptions = {},
+  ): Promise<EnclaveProcess> {
+    if (!sandboxed) console.error(unsafeWarning(`an enclave of ${domainDir} starts`));
+    // The launcher gives the enclave a clean environment and, sandboxed, its namespaces and grants.
+    const child = await launchEnclave(domainDir, { sandboxed, memoryMiB: limits.memoryMiB });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error('enclave did not start within 30 s'));
       }, 30_000);
-      child.once('exit', (code) => {
+      child.once('error', (err) => {
         clearTimeout(timer);
-        reject(new Error(`enclave exited during start-up (code ${code})`));
+        reject(new Error(`enclave could not be started: ${err.message}`));
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`enclave exited during start-up (${signal ?? `code ${code}`})`));
       });
       child.once('message', (raw) => {
         clearTimeout(timer);
@@ -72,7 +93,8 @@ export class EnclaveProcess {
           return;
         }
         child.removeAllListeners('exit');
-        resolve(new EnclaveProcess(child, m.data.backend, limits));
+        child.removeAllListeners('error');
+        resolve(new EnclaveProcess(child, m.data.backend, sandboxed, limits));
       });
     });
   }

@@ -73,6 +73,8 @@ export const TrainResult = z.strictObject({
   rows: z.strictObject({ train: z.int(), holdout: z.int() }),
   backend: z.string(),
   computeMs: z.number(),
+  /** Whether the enclave ran sandboxed (false: its broker runs with --unsafe-no-sandbox). */
+  sandboxed: z.boolean().optional(),
   /** CKKS key generation (the dealer): the public key and one sealed secret key per domain, as blobs. */
   keys: z
     .strictObject({
@@ -117,6 +119,8 @@ export const ScoreTaskResult = z.strictObject({
   scores: z.array(
     z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) }),
   ),
+  /** Whether the scoring enclave ran sandboxed (false: its broker runs with --unsafe-no-sandbox). */
+  sandboxed: z.boolean().optional(),
 });
 export type ScoreTaskResult = z.infer<typeof ScoreTaskResult>;
 
