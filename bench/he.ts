@@ -55,6 +55,16 @@ async function main() {
     say(
       `ckks:  ${ckks.ms.toFixed(0)} ms approval → model, ${ckks.job.progress.length} rounds (plus key generation)`,
     );
+    for (const [name, run] of [
+      ['plain', plain],
+      ['ckks', ckks],
+    ] as const) {
+      for (const p of run.job.progress) {
+        say(
+          `  ${name} round ${p.round} ${p.phase}: at ${p.elapsedMs} ms, slowest domain ${p.computeMs.toFixed(0)} ms`,
+        );
+      }
+    }
     const a = plain.model.parameters as { weights: number[] };
     const b = ckks.model.parameters as { weights: number[] };
     const maxRelDiff = Math.max(

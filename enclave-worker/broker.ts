@@ -106,7 +106,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     await enclave.request({ type: 'warm' });
     return enclave;
   };
-  const warm = new WarmEnclaves(startWarm, opts.warmIdleMs ?? 1000, (ready) => {
+  const warm = new WarmEnclaves(startWarm, opts.warmIdleMs ?? 5000, (ready) => {
     void redis.set(
       keys.domainStatus(manifest.id),
       JSON.stringify({ spareReady: ready, at: new Date().toISOString() }),
@@ -178,13 +178,21 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   /** CKKS: the dealer's key generation; the broker stores the keys as blobs (only sealed secrets). */
   async function keygenTask(task: TrainTask, enclave: EnclaveProcess): Promise<TrainResult> {
-    const recipients = z.record(z.string(), z.string()).parse(task.instruction.params.recipients);
-    const out = KeygenResult.parse(await enclave.request({ type: 'keygen', jobId: task.jobId, recipients }));
+    const base = { jobId: task.jobId, round: task.round, domain: manifest.id, backend: enclave.backend };
+    const params = z
+      .strictObject({ dealer: z.string(), recipients: z.record(z.string(), z.string()) })
+      .parse(task.instruction.params);
+    // Every domain gets this round so that all enclaves load the job's rows at once; only the dealer generates keys.
+    if (params.dealer !== manifest.id) {
+      return TrainResult.parse({ ...base, update: {}, rows: { train: 0, holdout: 0 }, computeMs: 0 });
+    }
+    const out = KeygenResult.parse(
+      await enclave.request({ type: 'keygen', jobId: task.jobId, recipients: params.recipients }),
+    );
     const sealed: Record<string, string> = {};
     for (const [domain, box] of Object.entries(out.sealed))
       sealed[domain] = await blobs.put(Buffer.from(box, 'base64'));
     const publicKeyRef = await blobs.put(Buffer.from(out.publicKey, 'base64'));
-    const base = { jobId: task.jobId, round: task.round, domain: manifest.id, backend: enclave.backend };
     return TrainResult.parse({
       ...base,
       update: {},

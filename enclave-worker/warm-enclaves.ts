@@ -8,7 +8,7 @@ import type { EnclaveProcess } from './enclave-process.ts';
  * running job's rounds for the domain's CPU.
  *
  * @example
- * const warm = new WarmEnclaves(() => startWarmEnclave(dir), 1000);
+ * const warm = new WarmEnclaves(() => startWarmEnclave(dir), 5000);
  * warm.refillWhenIdle();
  * const enclave = await warm.take();
  */
@@ -20,7 +20,7 @@ export class WarmEnclaves {
 
   constructor(
     private readonly start: () => Promise<EnclaveProcess>,
-    private readonly idleMs = 1000,
+    private readonly idleMs = 5000,
     /** Told whether a warm spare is ready (the broker publishes it as the domain's readiness). */
     private readonly onReady: (ready: boolean) => void = () => undefined,
   ) {}

@@ -10,7 +10,7 @@ import { type DomainManifest, loadManifest } from '../data/manifest.ts';
 import { qualityReport } from '../data/quality.ts';
 import { type FromEnclave, ToEnclave } from '../protocol.ts';
 import { initBackend, tfOps } from './backend.ts';
-import { heRound, keygen } from './he-round.ts';
+import { heRound, keygen, warmCkks } from './he-round.ts';
 import { EnclaveRefusal, jobRows, platformSources, sourceLookup } from './rows.ts';
 
 interface JobData {
@@ -96,6 +96,7 @@ async function main(dir: string) {
       }
       case 'warm': {
         scorer = await loadDomainTable(dir, manifest);
+        await warmCkks();
         return { rows: scorer.entities.length };
       }
       case 'score': {

@@ -9,7 +9,7 @@ import { BlobIntegrityError } from '../infra/blob-store.ts';
 import { queueNames } from '../infra/redis.ts';
 import type { DomainRegistration, TrainResult } from '../infra/task-protocol.ts';
 import { evaluationFrom } from './evaluation.ts';
-import { dispatchHeRound, dispatchKeygen, type HeKeys, sumRound } from './he-steps.ts';
+import { dispatchHeRound, dispatchKeygen, type HeKeys, sumRound, warmCkks } from './he-steps.ts';
 import { failJob, releaseModel } from './outcome.ts';
 import { prepareRun, type RunSetup, RunSetupError } from './prepare.ts';
 import { RunState } from './run-state.ts';
@@ -46,6 +46,7 @@ export function startCoordinator(ctx: LabContext, opts: CoordinatorOptions = {})
   });
   worker.on('error', (err) => console.error('coordinator:', err.message));
   void resumeApproved(ctx);
+  warmCkks();
   return worker;
 }
 
@@ -201,10 +202,9 @@ async function heCollect(s: Step, data: StepData): Promise<Next> {
   const round = data.round;
   const setup = await run.setupOnce(() => Promise.reject(new Error('run setup missing')));
   if (data.step === 'keys') {
-    const dealer = [...s.domains].map((d) => d.id).sort()[0]!;
-    const results = await roundResults(s, 0, [dealer]);
+    const results = await roundResults(s, 0);
     if (typeof results === 'string') return failJob(ctx, job.id, results).then(() => 'done' as const);
-    const keys = results[0]!.keys;
+    const keys = results.find((r) => r.keys)?.keys;
     if (!keys) throw new Error('the dealer returned no keys');
     await run.putJson('he:keys', keys);
     return dispatchHeRound(

@@ -15,13 +15,21 @@ import { addRound, type DomainTask } from './tasks.ts';
 let context: Promise<Ckks> | null = null;
 const ckks = () => (context ??= createCkks());
 
+/** Loads SEAL when a coordinator starts, so the first CKKS sum does not wait for it. */
+export function warmCkks(): void {
+  void ckks().catch((err: Error) => console.error(`coordinator: CKKS unavailable: ${err.message}`));
+}
+
 /** The job's CKKS custody as recorded in the run: public key and sealed secret keys (blob refs). */
 export interface HeKeys {
   publicKeyRef: string;
   sealed: Record<string, string>;
 }
 
-/** The dealer (the first domain by id) generates the keys in round 0. */
+/**
+ * Round 0: the dealer (the first domain by id) generates the keys; every other domain loads the
+ * job's rows meanwhile, so no enclave start waits for another.
+ */
 export function dispatchKeygen(
   ctx: LabContext,
   bullJob: BullJob,
@@ -32,9 +40,8 @@ export function dispatchKeygen(
 ): Promise<StepData | null> {
   const dealer = [...domains].sort((a, b) => a.id.localeCompare(b.id))[0]!;
   const recipients = Object.fromEntries(domains.map((d) => [d.id, d.publicKeyPem]));
-  const tasks: DomainTask[] = [
-    { domain: dealer.id, instruction: { phase: 'keygen', params: { recipients } }, he: null },
-  ];
+  const instruction = { phase: 'keygen', params: { dealer: dealer.id, recipients } };
+  const tasks: DomainTask[] = setup.domains.map((d) => ({ domain: d.id, instruction, he: null }));
   return addRound(ctx, bullJob, job, setup, 0, tasks, 'keys', token);
 }
 
