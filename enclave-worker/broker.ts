@@ -12,6 +12,7 @@ import { open } from '../lab/infra/seal.ts';
 import {
   type DomainRegistration,
   LabelColumns,
+  ReleaseTask,
   ScoreTask,
   type ScoreTaskResult,
   TrainResult,
@@ -202,6 +203,27 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     });
   }
 
+  // A job's CKKS keys, unsealed once per job (base64, as the enclave takes them); dropped on release.
+  const heKeys = new Map<string, Promise<{ publicKey: string; secretKey: string }>>();
+  function jobKeys(jobId: string, he: NonNullable<TrainTask['setup']['he']>) {
+    let keys = heKeys.get(jobId);
+    if (!keys) {
+      keys = (async () => {
+        const [publicKey, sealed] = await Promise.all([
+          blobs.get(he.publicKeyRef),
+          blobs.get(he.sealedSecretKeyRef),
+        ]);
+        const secretKey = open(privateKeyPem, sealed, Buffer.from(`${jobId}:ckks-secret-key`));
+        const out = { publicKey: publicKey.toString('base64'), secretKey: secretKey.toString('base64') };
+        secretKey.fill(0);
+        return out;
+      })();
+      heKeys.set(jobId, keys);
+      keys.catch(() => heKeys.delete(jobId));
+    }
+    return keys;
+  }
+
   /** CKKS: fetches the round's blobs, has the enclave decrypt, step and encrypt, stores what it returns. */
   async function heTask(task: TrainTask, enclave: EnclaveProcess): Promise<TrainResult> {
     const he = task.setup.he;
@@ -210,23 +232,22 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       .strictObject({ aggregateRef: z.string().nullable(), stateRef: z.string().nullable() })
       .parse(task.instruction.params);
     const fetch64 = async (ref: string | null) => (ref ? (await blobs.get(ref)).toString('base64') : null);
-    const secretKey = open(
-      privateKeyPem,
-      await blobs.get(he.sealedSecretKeyRef),
-      Buffer.from(`${task.jobId}:ckks-secret-key`),
-    );
+    const [keys, aggregate, state] = await Promise.all([
+      jobKeys(task.jobId, he),
+      fetch64(params.aggregateRef),
+      fetch64(params.stateRef),
+    ]);
     const out = HeRoundResult.parse(
       await enclave.request({
         type: 'he-round',
         jobId: task.jobId,
         modelConfig: task.setup.modelConfig,
-        publicKey: (await blobs.get(he.publicKeyRef)).toString('base64'),
-        secretKey: secretKey.toString('base64'),
-        aggregate: await fetch64(params.aggregateRef),
-        state: await fetch64(params.stateRef),
+        publicKey: keys.publicKey,
+        secretKey: keys.secretKey,
+        aggregate,
+        state,
       }),
     );
-    secretKey.fill(0);
     const put = async (b: string | null) => (b === null ? null : blobs.put(Buffer.from(b, 'base64')));
     return TrainResult.parse({
       jobId: task.jobId,
@@ -270,7 +291,21 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     );
   }
 
+  async function release(task: ReleaseTask): Promise<{ released: boolean }> {
+    const enclave = await enclaves.get(task.jobId)?.catch(() => null);
+    enclaves.delete(task.jobId);
+    heKeys.delete(task.jobId);
+    enclave?.kill();
+    return { released: Boolean(enclave) };
+  }
+
   async function process(job: Job): Promise<unknown> {
+    if (job.name === 'release') {
+      const task = ReleaseTask.safeParse(job.data);
+      if (!task.success || task.data.domain !== manifest.id)
+        throw new UnrecoverableError('malformed release task');
+      return release(task.data);
+    }
     const parsed = job.name === 'train' ? TrainTask.safeParse(job.data) : ScoreTask.safeParse(job.data);
     if (!parsed.success)
       throw new UnrecoverableError(`malformed ${job.name} task: ${parsed.error.issues[0]?.message}`);

@@ -77,11 +77,12 @@ export function dispatchHeRound(
  */
 export async function sumRound(ctx: LabContext, results: readonly TrainResult[]): Promise<string> {
   const he = await ckks();
-  const envelopes = [];
-  for (const r of results) {
-    const ref = r.he?.encryptedRef;
-    if (!ref) throw new Error(`domain ${r.domain} returned no encrypted update`);
-    envelopes.push(decodeEncryptedUpdate(new Uint8Array(await ctx.blobs.get(ref))));
-  }
+  const envelopes = await Promise.all(
+    results.map(async (r) => {
+      const ref = r.he?.encryptedRef;
+      if (!ref) throw new Error(`domain ${r.domain} returned no encrypted update`);
+      return decodeEncryptedUpdate(new Uint8Array(await ctx.blobs.get(ref)));
+    }),
+  );
   return ctx.blobs.put(Buffer.from(encodeEncryptedUpdate(sumEncrypted(he, envelopes))));
 }

@@ -8,6 +8,24 @@ import type { RunSetup } from './prepare.ts';
 const modelIdOf = (jobId: string) => `mdl_${jobId.slice(4)}`;
 
 /**
+ * Tells the job's domains it is over, so each stops the job's enclave (and drops its rows) now.
+ *
+ * @example
+ * await releaseEnclaves(ctx, job);
+ */
+export async function releaseEnclaves(ctx: LabContext, job: Job): Promise<void> {
+  for (const domain of job.privacyReport.domains) {
+    await ctx
+      .domainQueue(domain)
+      .queue.add(
+        'release',
+        { kind: 'release', jobId: job.id, domain },
+        { removeOnComplete: true, removeOnFail: 100 },
+      );
+  }
+}
+
+/**
  * Fails a running job (idempotent: a job that already ended is left alone).
  *
  * @example
@@ -17,6 +35,7 @@ export async function failJob(ctx: LabContext, jobId: string, reason: string): P
   const job = await ctx.jobs.get(jobId);
   if (!job || ['succeeded', 'failed', 'cancelled', 'rejected'].includes(job.status)) return;
   await ctx.jobs.transition(jobId, 'failed', (j) => ({ ...j, error: reason }));
+  await releaseEnclaves(ctx, job);
   await ctx.audit.append({
     kind: 'job.failed',
     actor: 'coordinator',
@@ -65,6 +84,7 @@ export async function releaseModel(
   };
   await ctx.models.put(stored);
   await ctx.jobs.transition(job.id, 'succeeded', (j) => ({ ...j, modelId: stored.id }));
+  await releaseEnclaves(ctx, job);
   await ctx.audit.append({
     kind: 'job.succeeded',
     actor: 'coordinator',

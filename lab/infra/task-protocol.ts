@@ -115,6 +115,14 @@ export const ScoreTask = z.strictObject({
 });
 export type ScoreTask = z.infer<typeof ScoreTask>;
 
+/** The job ended: its enclave (and the rows it holds) can go now rather than at the idle timeout. */
+export const ReleaseTask = z.strictObject({
+  kind: z.literal('release'),
+  jobId: z.string(),
+  domain: z.string(),
+});
+export type ReleaseTask = z.infer<typeof ReleaseTask>;
+
 export const ScoreTaskResult = z.strictObject({
   scores: z.array(
     z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) }),
