@@ -63,6 +63,7 @@ async function roundMs(
       labels: { source: 'domain', column: 'loans.y' },
       validation: { split: 'none' },
       minCohort: 1,
+      minClassCohort: 1,
     });
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {

@@ -48,6 +48,7 @@ async function main() {
         labels: { source: 'domain' as const, column: 'loans.y' },
         validation: { split: 'none' as const },
         minCohort: 1,
+        minClassCohort: 1,
       };
       pooledInputs.push(jobRows(load, table).train);
     }

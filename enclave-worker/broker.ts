@@ -150,6 +150,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
               labels,
               validation: setup.validation,
               minCohort: setup.minCohort,
+              minClassCohort: setup.minClassCohort,
             }),
           );
           return enclave;

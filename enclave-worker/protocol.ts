@@ -28,6 +28,7 @@ export const ToEnclave = z.discriminatedUnion('type', [
     ]),
     validation: ValidationSpec,
     minCohort: z.int().min(1),
+    minClassCohort: z.int().min(1),
   }),
   z.strictObject({
     type: z.literal('round'),

@@ -10,8 +10,21 @@ import { JobStore } from './store/jobs.ts';
 import { LabelSetStore } from './store/label-sets.ts';
 import { ModelStore } from './store/models.ts';
 
+/** The platform's floors: a JobSpec may ask for more privacy, never for less. */
+export interface PrivacyPolicy {
+  minCohort: number;
+  minClassCohort: number;
+}
+
+/** Defaults of the platform policy (DESIGN §6); `LAB_MIN_COHORT` / `LAB_MIN_CLASS_COHORT` override them. */
+export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): PrivacyPolicy {
+  const int = (v: string | undefined, dflt: number) => (v && /^\d+$/.test(v) ? Number(v) : dflt);
+  return { minCohort: int(env.LAB_MIN_COHORT, 50), minClassCohort: int(env.LAB_MIN_CLASS_COHORT, 20) };
+}
+
 export interface LabContext {
   redis: Redis;
+  policy: PrivacyPolicy;
   keys: LabKeys;
   jobs: JobStore;
   labelSets: LabelSetStore;
@@ -30,7 +43,12 @@ export interface LabContext {
  * @example
  * const ctx = createContext({ redisUrl: 'redis://127.0.0.1:6379', prefix: 'jml', masterKey });
  */
-export function createContext(opts: { redisUrl: string; prefix: string; masterKey: Buffer }): LabContext {
+export function createContext(opts: {
+  redisUrl: string;
+  prefix: string;
+  masterKey: Buffer;
+  policy?: PrivacyPolicy;
+}): LabContext {
   const redis = connectRedis(opts.redisUrl);
   const keys = labKeys(opts.prefix);
   const bull = { connection: redis, prefix: keys.bull };
@@ -39,6 +57,7 @@ export function createContext(opts: { redisUrl: string; prefix: string; masterKe
   const audit = new AuditLog(redis, keys);
   return {
     redis,
+    policy: opts.policy ?? policyFromEnv(),
     keys,
     jobs: new JobStore(redis, keys),
     labelSets: new LabelSetStore(redis, keys, opts.masterKey),

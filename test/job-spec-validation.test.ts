@@ -74,6 +74,18 @@ describe('JobSpec validation', () => {
     ['extra nested field', { privacy: { minCohort: 50, epsilon: 1 } }, 'privacy.epsilon', /unknown field/],
     ['unknown domain', { domains: ['d-xx'] }, 'domains.0', /unknown domain/],
     ['unknown aggregation', { aggregation: 'paillier' }, 'aggregation', /./],
+    [
+      'cohort below the platform floor',
+      { privacy: { minCohort: 5 } },
+      'privacy.minCohort',
+      /platform minimum of 50/,
+    ],
+    [
+      'class cohort below the floor',
+      { privacy: { minClassCohort: 1 } },
+      'privacy.minClassCohort',
+      /minimum of 20/,
+    ],
   ])('%s → 400 naming %s', async (_name, patch, field, message) => {
     const before = (await fx.ctx.jobs.list(null)).length;
     const res = await submit({ ...good, ...patch });

@@ -128,8 +128,10 @@ export const JobSpec = z
       .strictObject({
         /** Minimum rows per domain (and per class) behind any released aggregate. */
         minCohort: z.int().min(1).max(1_000_000).default(50),
+        /** Minimum rows of each class (defaulters and non-defaulters) in every domain's training rows. */
+        minClassCohort: z.int().min(1).max(1_000_000).default(20),
       })
-      .default({ minCohort: 50 }),
+      .default({ minCohort: 50, minClassCohort: 20 }),
     encoding: z
       .strictObject({
         /** Add a 0/1 input per feature that may be missing. */

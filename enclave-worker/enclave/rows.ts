@@ -110,7 +110,16 @@ export function jobRows(msg: LoadMessage, table: DomainTable): { train: LocalRow
   }
   const x = encodeRows(encoding, entities.length, sourceLookup(table, tableRows, bank));
   const { train, holdout } = split(entities, x, labels, d, msg.validation);
-  if (train.n < msg.minCohort)
+  if (train.n < msg.minCohort) {
     throw new EnclaveRefusal(`training cohort of ${train.n} rows is below the minimum ${msg.minCohort}`);
+  }
+  const positives = train.y.reduce((s, v) => s + v, 0);
+  const smallest = Math.min(positives, train.n - positives);
+  if (smallest < msg.minClassCohort) {
+    // A class this small lets an aggregate single out its members (e.g. the one defaulter).
+    throw new EnclaveRefusal(
+      `training cohort has ${positives} positive and ${train.n - positives} negative rows; each class needs at least ${msg.minClassCohort}`,
+    );
+  }
   return { train, holdout };
 }

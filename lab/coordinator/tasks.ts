@@ -50,6 +50,7 @@ export async function addRound(
             : { source: 'bank', labelsRef: d.labelsRef, entityKey: setup.entityKey },
         validation: job.spec.validation,
         minCohort: job.spec.privacy.minCohort,
+        minClassCohort: job.spec.privacy.minClassCohort,
         modelConfig: job.spec.model,
         he: t.he,
       },

@@ -31,6 +31,7 @@ export const TrainSetup = z.strictObject({
   ]),
   validation: ValidationSpec,
   minCohort: z.int().min(1),
+  minClassCohort: z.int().min(1),
   /** The model kind's configuration (the JobSpec's `model`): in CKKS mode the enclaves run the strategy's steps. */
   modelConfig: z.record(z.string(), z.unknown()),
   /** CKKS custody of this job, for this domain: the public key and the secret key sealed to this domain. */

@@ -61,6 +61,12 @@ export function jobRoutes(ctx: LabContext) {
     .post('/', requireRole('bank-scientist'), async (c) => {
       const p = c.get('principal');
       const spec = await parseJson(c, JobSpec);
+      for (const key of ['minCohort', 'minClassCohort'] as const) {
+        if (spec.privacy[key] < ctx.policy[key]) {
+          const message = `privacy.${key} ${spec.privacy[key]} is below the platform minimum of ${ctx.policy[key]}`;
+          throw new HttpError(400, 'invalid_request', message, `privacy.${key}`);
+        }
+      }
       let labelSet: LabelSet | null = null;
       if (spec.labels.source === 'bank') {
         labelSet = await ctx.labelSets.meta(spec.labels.labelSetId);
