@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { domainPath } from './data/csv-file.ts';
 import { loadManifest } from './data/manifest.ts';
 import { type EnclaveEntry, enclaveBundle } from './sandbox-bundle.ts';
+import { forwardCapped } from './sandbox-output.ts';
 import { isolatedArgs, rootEntries } from './sandbox-root.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -112,5 +113,12 @@ export function spawnEnclaveSource(
 export async function launchEnclave(domainDir: string, opts: LaunchOptions): Promise<ChildProcess> {
   const dir = path.resolve(domainDir);
   const [source, reads] = await Promise.all([enclaveBundle(opts.entry ?? 'enclave'), domainReads(dir)]);
-  return spawnEnclaveSource(source, [dir], { sandboxed: opts.sandboxed, memoryMiB: opts.memoryMiB, reads });
+  const child = spawnEnclaveSource(source, [dir], {
+    sandboxed: opts.sandboxed,
+    memoryMiB: opts.memoryMiB,
+    reads,
+    stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+  });
+  forwardCapped([child.stdout, child.stderr], `enclave ${path.basename(dir)}`);
+  return child;
 }
