@@ -2,7 +2,7 @@
 
 import { choleskySolve } from './linalg.ts';
 import type { LogisticState } from './logistic-state.ts';
-import { logit } from './numeric.ts';
+import { checkedVector, logit } from './numeric.ts';
 import type { Update } from './strategy.ts';
 
 /**
@@ -24,11 +24,7 @@ export function numberVector(
   length: number,
   what: string,
 ): number[] {
-  const v = source[key];
-  if (!Array.isArray(v) || v.length !== length || !v.every((e) => typeof e === 'number')) {
-    throw new Error(`logistic: ${what} '${key}' must be ${length} numbers`);
-  }
-  return v as number[];
+  return checkedVector('logistic', source, key, length, what);
 }
 
 /** std from a population variance; a constant or broken feature is left unscaled (std 1). */

@@ -5,7 +5,7 @@
 import { initialLogisticState, type LogisticState } from './logistic-state.ts';
 import { afterSpread as logisticAfterSpread, afterStats as logisticAfterStats } from './logistic-steps.ts';
 import type { MlpState } from './mlp-state.ts';
-import { logit } from './numeric.ts';
+import { checkedVector, logit } from './numeric.ts';
 import type { Update } from './strategy.ts';
 
 /**
@@ -20,11 +20,7 @@ export function vectorField(
   length: number,
   what: string,
 ): number[] {
-  const v = source[key];
-  if (!Array.isArray(v) || v.length !== length || !v.every((e) => typeof e === 'number')) {
-    throw new Error(`mlp: ${what} '${key}' must be ${length} numbers`);
-  }
-  return v as number[];
+  return checkedVector('mlp', source, key, length, what);
 }
 
 /**

@@ -37,3 +37,24 @@ export function logit(p: number): number {
   // log(p) − log1p(−p) keeps precision for p near 1, where 1 − p would cancel.
   return Math.log(p) - Math.log1p(-p);
 }
+
+/**
+ * Reads a numeric vector of an exact length from round params or an aggregate, failing loudly
+ * with the owning strategy's name (inputs that crossed a process boundary are never trusted).
+ *
+ * @example
+ * checkedVector('logistic', { beta: [0, 1] }, 'beta', 2, 'param'); // [0, 1]
+ */
+export function checkedVector(
+  owner: string,
+  source: Record<string, unknown>,
+  key: string,
+  length: number,
+  what: string,
+): number[] {
+  const v = source[key];
+  if (!Array.isArray(v) || v.length !== length || !v.every((e) => typeof e === 'number')) {
+    throw new Error(`${owner}: ${what} '${key}' must be ${length} numbers`);
+  }
+  return v as number[];
+}
