@@ -49,17 +49,13 @@ const MODEL: Record<ModelSpec['kind'], JobSpecInput['model']> = {
 };
 
 /** Columns of a FATE file as encoder sources named `<prefix>.<column>`. */
-function sources(
-  file: { header: string[]; rows: number[][] },
-  prefix: string,
-  keep: (r: number[]) => boolean,
-) {
-  const rows = file.rows.filter(keep);
-  const cols = new Map<string, SourceColumn>();
-  file.header.forEach((h, j) => {
-    cols.set(`${prefix}.${h}`, { type: 'number', values: Float64Array.from(rows, (r) => r[j]!) });
-  });
-  return { rows, cols };
+function sources(file: { header: string[]; rows: number[][] }, prefix: string): Map<string, SourceColumn> {
+  return new Map(
+    file.header.map((h, j) => [
+      `${prefix}.${h}`,
+      { type: 'number' as const, values: Float64Array.from(file.rows, (r) => r[j]!) },
+    ]),
+  );
 }
 
 /** Encodes plain columns with the job's encoding (every row present). */
@@ -81,21 +77,17 @@ async function pooledFit(fate: FateCase, data: string, job: Job): Promise<Record
     const host = await readFateCsv(path.join(data, 'default_credit_hetero_host.csv'));
     const hostById = new Map(host.rows.map((r) => [r[0]!, r]));
     const train = guest.rows.filter((r) => r[0]! % 5 !== 0);
-    const g = sources({ header: guest.header, rows: train }, 'bank', () => true);
-    const h = sources(
-      { header: host.header, rows: train.map((r) => hostById.get(r[0]!)!) },
-      'host',
-      () => true,
-    );
-    x = encode(job.encoding, new Map([...g.cols, ...h.cols]), train.length);
+    const g = sources({ header: guest.header, rows: train }, 'bank');
+    const h = sources({ header: host.header, rows: train.map((r) => hostById.get(r[0]!)!) }, 'host');
+    x = encode(job.encoding, new Map([...g, ...h]), train.length);
     y = Float64Array.from(train, (r) => r[1]!);
   } else {
     const parties = await Promise.all(
       ['guest', 'host_1', 'host_2'].map((p) => readFateCsv(path.join(data, `default_credit_homo_${p}.csv`))),
     );
     const all = { header: parties[0]!.header, rows: parties.flatMap((p) => p.rows) };
-    const s = sources(all, 'credit', () => true);
-    x = encode(job.encoding, s.cols, all.rows.length);
+    const s = sources(all, 'credit');
+    x = encode(job.encoding, s, all.rows.length);
     y = Float64Array.from(all.rows, (r) => r[1]!);
   }
   const d = job.encoding.inputs.length;
@@ -105,8 +97,8 @@ async function pooledFit(fate: FateCase, data: string, job: Job): Promise<Record
 /** Horizontal case: AUC/KS on the public test file, scored with the released model's parameters. */
 async function testFileMetrics(data: string, model: Model, encoding: Encoding) {
   const test = await readFateCsv(path.join(data, 'default_credit_homo_test.csv'));
-  const s = sources(test, 'credit', () => true);
-  const x = encode(encoding, s.cols, test.rows.length);
+  const s = sources(test, 'credit');
+  const x = encode(encoding, s, test.rows.length);
   const p = strategyFor(model.kind).predict(model.parameters, x, test.rows.length);
   const y = Float64Array.from(test.rows, (r) => r[1]!);
   return { auc: exactAuc(p, y), ks: exactKs(p, y), rows: y.length };

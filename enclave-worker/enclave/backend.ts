@@ -55,17 +55,3 @@ export const tfOps: DenseOps = {
     return Float64Array.from(data);
   },
 };
-
-/**
- * Frees the tensors cached for a matrix (call when a job's rows are dropped).
- *
- * @example
- * releaseTensors(job.train.x);
- */
-export function releaseTensors(x: Float64Array): void {
-  const cached = tensors.get(x);
-  if (!cached) return;
-  cached.x.dispose();
-  cached.xt.dispose();
-  tensors.delete(x);
-}

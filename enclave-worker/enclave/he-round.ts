@@ -1,8 +1,9 @@
 // CKKS rounds inside an enclave: key generation (the dealer), and a round that decrypts the summed
 // updates, runs the strategy's step, and returns only an encrypted update and an encrypted state.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { evaluationOf } from '../../lab/infra/evaluation.ts';
 import { seal } from '../../lab/infra/seal.ts';
-import { localEvaluation, metricsFromHistograms } from '../../models/evaluation.ts';
+import { localEvaluation } from '../../models/evaluation.ts';
 import { type Ckks, createCkks, decryptUpdate, encryptUpdate } from '../../models/he/ckks.ts';
 import { decodeEncryptedUpdate, encodeEncryptedUpdate } from '../../models/he/wire.ts';
 import { strategyFor } from '../../models/registry.ts';
@@ -99,21 +100,8 @@ export async function heRound(msg: HeRound, job: JobRows, ops: DenseOps) {
   if (msg.aggregate) {
     const aggregate = decryptUpdate(he, secretKey, decodeEncryptedUpdate(bytes(msg.aggregate)));
     if (carried?.phase === 'evaluate') {
-      const m = metricsFromHistograms(aggregate);
-      const { deciles, calibration, ...headline } = m;
-      const metrics = {
-        auc: headline.auc,
-        ks: headline.ks,
-        gini: headline.gini,
-        logLoss: headline.logLoss,
-        brier: headline.brier,
-        rows: headline.rows,
-        positives: headline.positives,
-        sample: job.holdout.n > 0 ? ('holdout' as const) : ('training' as const),
-        deciles: deciles.map((d) => ({ ...d })),
-        calibration: (calibration ?? []).map((c) => ({ ...c })),
-        perDomain: {},
-      };
+      // No per-domain metrics in CKKS mode: the domains only ever see the sum.
+      const metrics = evaluationOf(aggregate, job.holdout.n > 0 ? 'holdout' : 'training', {});
       return done({
         encrypted: null,
         state: null,

@@ -51,7 +51,7 @@ async function main(dir: string) {
   const backend = await initBackend();
   const jobs = new Map<string, JobData>();
   /** The domain's whole table, loaded by `warm` (a spare awaiting a job, or the scorer). */
-  let scorer: DomainTable | null = null;
+  let wholeTable: DomainTable | null = null;
 
   async function handle(msg: ToEnclave): Promise<unknown> {
     switch (msg.type) {
@@ -60,9 +60,9 @@ async function main(dir: string) {
         // A warm enclave already holds the whole table; otherwise read only what the job needs
         // (with bank-side features only, the table still says which entities this domain holds).
         const table =
-          scorer ?? (await loadDomainTable(dir, manifest, needed.length > 0 ? needed : undefined));
+          wholeTable ?? (await loadDomainTable(dir, manifest, needed.length > 0 ? needed : undefined));
         const { train, holdout } = jobRows(msg, table);
-        scorer = null; // this enclave now serves one job: keep its rows, drop the rest
+        wholeTable = null; // this enclave now serves one job: keep its rows, drop the rest
         jobs.set(msg.jobId, { modelKind: msg.modelKind, train, holdout, cache: new Map() });
         return { train: train.n, holdout: holdout.n, positives: train.y.reduce((s, v) => s + v, 0) };
       }
@@ -85,22 +85,22 @@ async function main(dir: string) {
         return heRound(msg, job, tfOps);
       }
       case 'describe': {
-        scorer ??= await loadDomainTable(dir, manifest);
+        wholeTable ??= await loadDomainTable(dir, manifest);
         // Only aggregates leave: statistics backed by ≥ k rows, and counts of data defects.
-        const rows = scorer.entities.length >= msg.k ? scorer.entities.length : 0;
+        const rows = wholeTable.entities.length >= msg.k ? wholeTable.entities.length : 0;
         return {
           rows,
-          features: catalogStats(scorer, manifest, msg.k),
+          features: catalogStats(wholeTable, manifest, msg.k),
           quality: await qualityReport(dir, manifest),
         };
       }
       case 'warm': {
-        scorer = await loadDomainTable(dir, manifest);
+        wholeTable = await loadDomainTable(dir, manifest);
         await warmCkks();
-        return { rows: scorer.entities.length };
+        return { rows: wholeTable.entities.length };
       }
       case 'score': {
-        if (!scorer) throw new Error('scorer not loaded');
+        if (!wholeTable) throw new Error('the domain table is not loaded (warm first)');
         const { model } = msg;
         const strategy = strategyFor(model.kind);
         const width = model.bankFeatures.length;
@@ -111,7 +111,7 @@ async function main(dir: string) {
           // Never impute what the bank must supply: a score without its inputs would be made up.
           throw new EnclaveRefusal(`the model needs ${width} bank-side inputs per entity`);
         }
-        const rows = Int32Array.from(msg.entities, (e) => scorer!.index.get(e) ?? -1);
+        const rows = Int32Array.from(msg.entities, (e) => wholeTable!.index.get(e) ?? -1);
         const bank = new Map<string, SourceColumn>(
           model.bankFeatures.map((f, j) => [
             f,
@@ -122,7 +122,7 @@ async function main(dir: string) {
           ]),
         );
         const n = msg.entities.length;
-        const x = encodeRows(model.encoding, n, sourceLookup(scorer, rows, bank));
+        const x = encodeRows(model.encoding, n, sourceLookup(wholeTable, rows, bank));
         const d = model.encoding.inputs.length;
         const names = model.encoding.inputs.map(inputName);
         const p = strategy.predict(model.parameters, x, n);

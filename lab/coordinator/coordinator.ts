@@ -6,9 +6,9 @@ import { type JsonStrategy, strategyFor } from '../../models/registry.ts';
 import { type RoundInstruction, sumUpdates } from '../../models/strategy.ts';
 import type { LabContext } from '../context.ts';
 import { BlobIntegrityError } from '../infra/blob-store.ts';
+import { evaluationFrom } from '../infra/evaluation.ts';
 import { queueNames } from '../infra/redis.ts';
 import type { DomainRegistration, TrainResult } from '../infra/task-protocol.ts';
-import { evaluationFrom } from './evaluation.ts';
 import { dispatchHeRound, dispatchKeygen, type HeKeys, sumRound, warmCkks } from './he-steps.ts';
 import { failJob, releaseModel } from './outcome.ts';
 import { prepareRun, type RunSetup, RunSetupError } from './prepare.ts';
@@ -168,7 +168,7 @@ async function plainCollect(s: Step, data: StepData): Promise<Next> {
   const round = data.round;
   const results = await roundResults(s, round);
   if (typeof results === 'string') return failJob(ctx, job.id, results).then(() => 'done' as const);
-  const setup = await run.setupOnce(() => Promise.reject(new Error('run setup missing')));
+  const setup = await run.setup();
   const instruction = await run.instruction(round);
   const aggregate = sumUpdates(results.map((r) => r.update));
   if (instruction.phase === 'evaluate') {
@@ -200,7 +200,7 @@ async function plainCollect(s: Step, data: StepData): Promise<Next> {
 async function heCollect(s: Step, data: StepData): Promise<Next> {
   const { ctx, job, run } = s;
   const round = data.round;
-  const setup = await run.setupOnce(() => Promise.reject(new Error('run setup missing')));
+  const setup = await run.setup();
   if (data.step === 'keys') {
     const results = await roundResults(s, 0);
     if (typeof results === 'string') return failJob(ctx, job.id, results).then(() => 'done' as const);

@@ -33,6 +33,13 @@ export class RunState {
     return JSON.parse((await this.redis.hget(this.key, 'setup'))!) as RunSetup;
   }
 
+  /** The setup recorded by `setupOnce`; a run past its prepare step always has one. */
+  async setup(): Promise<RunSetup> {
+    const raw = await this.redis.hget(this.key, 'setup');
+    if (raw === null) throw new Error(`run ${this.key}: no setup recorded`);
+    return JSON.parse(raw) as RunSetup;
+  }
+
   async startedAt(): Promise<number> {
     return Number((await this.redis.hget(this.key, 'startedAt')) ?? Date.now());
   }

@@ -44,18 +44,6 @@ export class AuthorizationRegistry {
     return grants.length;
   }
 
-  async revoke(bank: string, entity: string, at: Date): Promise<boolean> {
-    const key = this.keys.authorization(bank);
-    const raw = await this.redis.hget(key, entity);
-    if (raw === null) return false;
-    await this.redis.hset(
-      key,
-      entity,
-      JSON.stringify({ ...Stored.parse(JSON.parse(raw)), revokedAt: at.toISOString() }),
-    );
-    return true;
-  }
-
   /** One flag per entity: granted for `purpose`, started, not expired, not revoked at `now`. */
   async allowed(bank: string, entities: readonly string[], purpose: Purpose, now: Date): Promise<boolean[]> {
     if (entities.length === 0) return [];

@@ -1,8 +1,9 @@
-// Turns summed evaluation histograms into the model's metrics, with per-domain metrics where safe.
+// Turns summed evaluation histograms into a model's metrics (used by the coordinator, and by the
+// enclaves in CKKS mode, where only they can decrypt the sums).
 import type { Evaluation, Metrics } from '../../client-sdk/contract/resources.ts';
 import { metricsFromHistograms } from '../../models/evaluation.ts';
 import type { Update } from '../../models/strategy.ts';
-import type { TrainResult } from '../infra/task-protocol.ts';
+import type { TrainResult } from './task-protocol.ts';
 
 const headline = (m: ReturnType<typeof metricsFromHistograms>): Metrics => ({
   auc: m.auc,
@@ -27,13 +28,27 @@ export function evaluationFrom(
   minCohort: number,
   sample: Evaluation['sample'],
 ): Evaluation {
-  const m = metricsFromHistograms(aggregate);
   const perDomain: Record<string, Metrics> = {};
   for (const r of results) {
     const pos = (r.update.pos ?? []).reduce((a, b) => a + b, 0);
     const neg = (r.update.neg ?? []).reduce((a, b) => a + b, 0);
     if (pos >= minCohort && neg >= minCohort) perDomain[r.domain] = headline(metricsFromHistograms(r.update));
   }
+  return evaluationOf(aggregate, sample, perDomain);
+}
+
+/**
+ * The full evaluation of summed class histograms: headline metrics, deciles, calibration.
+ *
+ * @example
+ * const evaluation = evaluationOf(aggregate, 'holdout', {});
+ */
+export function evaluationOf(
+  aggregate: Update,
+  sample: Evaluation['sample'],
+  perDomain: Record<string, Metrics>,
+): Evaluation {
+  const m = metricsFromHistograms(aggregate);
   return {
     ...headline(m),
     sample,
