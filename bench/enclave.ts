@@ -64,6 +64,7 @@ async function roundMs(
       validation: { split: 'none' },
       minCohort: 1,
       minClassCohort: 1,
+      dp: false,
     });
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {

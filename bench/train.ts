@@ -49,6 +49,7 @@ async function main() {
         validation: { split: 'none' as const },
         minCohort: 1,
         minClassCohort: 1,
+        dp: false,
       };
       pooledInputs.push(jobRows(load, table).train);
     }

@@ -6,6 +6,8 @@ import { QualityReport } from './contract/quality.ts';
 import {
   type AuthorizationGrant,
   AuthorizationImportResult,
+  type AuthorizationRevokeInput,
+  AuthorizationRevokeResult,
   Catalog,
   Job,
   JobEvent,
@@ -184,5 +186,13 @@ export class LabClient {
         entityKey: opts.entityKey ?? 'uscc',
         grants,
       }),
+    /**
+     * Revokes enterprises' authorisations to a bank (operators); honoured from the next request on.
+     *
+     * @example
+     * const { revoked } = await lab.authorizations.revoke({ bank: 'bank-a', entities: [uscc], reason: 'consent withdrawn' });
+     */
+    revoke: (revocation: AuthorizationRevokeInput) =>
+      this.request('POST', '/v1/authorizations/revoke', AuthorizationRevokeResult, revocation),
   };
 }

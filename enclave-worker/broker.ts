@@ -5,11 +5,13 @@ import path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { AuditLog } from '../lab/infra/audit-log.ts';
 import { BlobStore } from '../lab/infra/blob-store.ts';
 import { DomainDirectory } from '../lab/infra/domain-directory.ts';
 import { connectRedis, labKeys, queueNames } from '../lab/infra/redis.ts';
 import { open } from '../lab/infra/seal.ts';
 import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
   type DomainRegistration,
   LabelColumns,
   ReleaseTask,
@@ -20,6 +22,14 @@ import {
 } from '../lab/infra/task-protocol.ts';
 import type { DomainManifest } from './data/manifest.ts';
 import { validateDomain } from './data/validate.ts';
+import {
+  checkCohorts,
+  checkInputs,
+  checkScores,
+  checkUpdate,
+  EgressRefusal,
+  guardedParse,
+} from './egress-guard.ts';
 import { defaultLimits, type EnclaveLimits, EnclaveProcess, EnclaveRefusedError } from './enclave-process.ts';
 import {
   DescribeResult,
@@ -31,6 +41,9 @@ import {
 } from './protocol.ts';
 import { requireSandbox, unsafeWarning } from './sandbox-check.ts';
 import { WarmEnclaves } from './warm-enclaves.ts';
+
+/** A score reply for 10,000 entities with three reasons each fits well within this. */
+const MAX_SCORE_REPLY_BYTES = 8 * 1024 * 1024;
 
 export interface BrokerOptions {
   domainDir: string;
@@ -80,6 +93,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const blobs = new BlobStore(redis, keys);
   const limits = opts.limits ?? defaultLimits;
   const directory = new DomainDirectory(redis, keys);
+  const audit = new AuditLog(redis, keys);
+  const actor = `broker:${manifest.id}`;
 
   const registration: DomainRegistration = {
     id: manifest.id,
@@ -101,6 +116,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   await directory.publish(registration);
 
   const enclaves = new Map<string, Promise<EnclaveProcess>>();
+  /** What each job's enclave loaded (row and class counts), for the egress guard's cohort and row-shape checks. */
+  const loads = new Map<string, z.infer<typeof LoadResult>>();
   let scorer: Promise<EnclaveProcess> | null = null;
   const startWarm = async () => {
     const enclave = await EnclaveProcess.start(dir, limits, { sandboxed });
@@ -121,6 +138,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     return reload();
     function reload(): Promise<EnclaveProcess> {
       const p = (async () => {
+        // Refused before a single row is read: identifiers, and personal columns nobody granted.
+        checkInputs(task.setup, manifest);
         const enclave = await warm.take();
         try {
           const { setup } = task;
@@ -140,7 +159,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
                   ),
                 }
               : setup.labels;
-          LoadResult.parse(
+          const loaded = guardedParse(
+            LoadResult,
             await enclave.request({
               type: 'load',
               jobId: task.jobId,
@@ -151,8 +171,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
               validation: setup.validation,
               minCohort: setup.minCohort,
               minClassCohort: setup.minClassCohort,
+              dp: setup.dp,
             }),
+            setup.egress.maxPayloadBytes,
           );
+          checkCohorts(loaded, setup);
+          loads.set(task.jobId, loaded);
           return enclave;
         } catch (err) {
           enclave.kill();
@@ -188,8 +212,10 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     if (params.dealer !== manifest.id) {
       return TrainResult.parse({ ...base, update: {}, rows: { train: 0, holdout: 0 }, computeMs: 0 });
     }
-    const out = KeygenResult.parse(
+    const out = guardedParse(
+      KeygenResult,
       await enclave.request({ type: 'keygen', jobId: task.jobId, recipients: params.recipients }),
+      task.setup.egress.maxPayloadBytes,
     );
     const sealed: Record<string, string> = {};
     for (const [domain, box] of Object.entries(out.sealed))
@@ -238,7 +264,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       fetch64(params.aggregateRef),
       fetch64(params.stateRef),
     ]);
-    const out = HeRoundResult.parse(
+    const out = guardedParse(
+      HeRoundResult,
       await enclave.request({
         type: 'he-round',
         jobId: task.jobId,
@@ -248,6 +275,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         aggregate,
         state,
       }),
+      task.setup.egress.maxPayloadBytes,
     );
     const put = async (b: string | null) => (b === null ? null : blobs.put(Buffer.from(b, 'base64')));
     return TrainResult.parse({
@@ -272,9 +300,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     const enclave = await jobEnclave(task);
     if (task.instruction.phase === 'keygen') return keygenTask(task, enclave);
     if (task.instruction.phase === 'he') return heTask(task, enclave);
-    const body = RoundResult.parse(
+    const body = guardedParse(
+      RoundResult,
       await enclave.request({ type: 'round', jobId: task.jobId, instruction: task.instruction }),
+      task.setup.egress.maxPayloadBytes,
     );
+    checkUpdate(body.update, task.setup, task.instruction, loads.get(task.jobId)!);
     return TrainResult.parse({
       jobId: task.jobId,
       round: task.round,
@@ -287,14 +318,19 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   async function score(task: ScoreTask): Promise<ScoreTaskResult> {
     const enclave = await scorerEnclave();
     const { model, entities, bankInputs } = task;
-    return ScoreResultBody.parse(
+    const body = guardedParse(
+      ScoreResultBody,
       await enclave.request({ type: 'score', model, entities, ...(bankInputs ? { bankInputs } : {}) }),
+      MAX_SCORE_REPLY_BYTES,
     );
+    checkScores(body.scores, task);
+    return body;
   }
 
   async function release(task: ReleaseTask): Promise<{ released: boolean }> {
     const enclave = await enclaves.get(task.jobId)?.catch(() => null);
     enclaves.delete(task.jobId);
+    loads.delete(task.jobId);
     heKeys.delete(task.jobId);
     enclave?.kill();
     return { released: Boolean(enclave) };
@@ -318,6 +354,22 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       const result = parsed.data.kind === 'train' ? await train(parsed.data) : await score(parsed.data);
       return { ...result, sandboxed };
     } catch (err) {
+      if (err instanceof EgressRefusal) {
+        const task = parsed.data;
+        await audit.append({
+          kind: 'egress.refused',
+          actor,
+          tenant: task.kind === 'train' ? task.setup.egress.tenant : task.tenant,
+          subject: task.kind === 'train' ? task.jobId : `score:${task.model.id}`,
+          details: {
+            code: err.code,
+            message: err.message,
+            ...(task.kind === 'train' ? { round: task.round } : {}),
+          },
+        });
+        console.error(`broker ${manifest.id}: ${err.message}`);
+        throw new UnrecoverableError(err.message);
+      }
       if (err instanceof EnclaveRefusedError) throw new UnrecoverableError(err.message);
       throw err;
     } finally {
@@ -339,7 +391,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // which keeps the table warm for scoring afterwards).
   const described = scorerEnclave()
     .then(async (enclave) =>
-      DescribeResult.parse(await enclave.request({ type: 'describe', k: opts.catalogK ?? 50 })),
+      guardedParse(
+        DescribeResult,
+        await enclave.request({ type: 'describe', k: opts.catalogK ?? 50 }),
+        DEFAULT_MAX_PAYLOAD_BYTES,
+      ),
     )
     .then(async (d) => {
       registration.rows = d.rows;
@@ -379,6 +435,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       for (const p of enclaves.values()) (await p.catch(() => null))?.kill();
       (await scorer?.catch(() => null))?.kill();
       await warm.close();
+      await audit.close();
       redis.disconnect();
     },
   };

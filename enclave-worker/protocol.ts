@@ -29,6 +29,8 @@ export const ToEnclave = z.discriminatedUnion('type', [
     validation: ValidationSpec,
     minCohort: z.int().min(1),
     minClassCohort: z.int().min(1),
+    /** Differential privacy is on: rounds run the kind's DP wrapper. */
+    dp: z.boolean(),
   }),
   z.strictObject({
     type: z.literal('round'),

@@ -1,25 +1,41 @@
 // Everything a lab process needs, wired once: Redis, key layout, stores, queues, audit.
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { AuditLog } from './infra/audit-log.ts';
 import { BlobStore } from './infra/blob-store.ts';
 import { DomainDirectory } from './infra/domain-directory.ts';
 import { connectRedis, type LabKeys, labKeys, queueNames } from './infra/redis.ts';
-import { AuditLog } from './store/audit.ts';
 import { AuthorizationRegistry } from './store/authorizations.ts';
 import { JobStore } from './store/jobs.ts';
 import { LabelSetStore } from './store/label-sets.ts';
 import { ModelStore } from './store/models.ts';
+import { PrivacyBudgetLedger } from './store/privacy-budget.ts';
 
-/** The platform's floors: a JobSpec may ask for more privacy, never for less. */
+/** The platform's floors: a JobSpec may ask for more privacy, never for less. Set by operators. */
 export interface PrivacyPolicy {
   minCohort: number;
   minClassCohort: number;
+  /** Training rows a model needs per parameter; fewer and it could memorise rows. */
+  minRowsPerParameter: number;
+  /** ε a bank may spend on one domain's data unless an operator set another cap. */
+  dpEpsilonCap: number;
 }
 
-/** Defaults of the platform policy (DESIGN §6); `LAB_MIN_COHORT` / `LAB_MIN_CLASS_COHORT` override them. */
+/**
+ * Defaults of the platform policy (DESIGN §6), overridden by `LAB_MIN_COHORT` (50),
+ * `LAB_MIN_CLASS_COHORT` (20), `LAB_MIN_ROWS_PER_PARAMETER` (20) and `LAB_DP_EPSILON_CAP` (10).
+ *
+ * @example
+ * policyFromEnv({ LAB_MIN_ROWS_PER_PARAMETER: '15' }).minRowsPerParameter; // 15
+ */
 export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): PrivacyPolicy {
-  const int = (v: string | undefined, dflt: number) => (v && /^\d+$/.test(v) ? Number(v) : dflt);
-  return { minCohort: int(env.LAB_MIN_COHORT, 50), minClassCohort: int(env.LAB_MIN_CLASS_COHORT, 20) };
+  const num = (v: string | undefined, dflt: number) => (v && /^\d+(\.\d+)?$/.test(v) ? Number(v) : dflt);
+  return {
+    minCohort: num(env.LAB_MIN_COHORT, 50),
+    minClassCohort: num(env.LAB_MIN_CLASS_COHORT, 20),
+    minRowsPerParameter: num(env.LAB_MIN_ROWS_PER_PARAMETER, 20),
+    dpEpsilonCap: num(env.LAB_DP_EPSILON_CAP, 10),
+  };
 }
 
 export interface LabContext {
@@ -32,6 +48,7 @@ export interface LabContext {
   domains: DomainDirectory;
   authorizations: AuthorizationRegistry;
   audit: AuditLog;
+  budgets: PrivacyBudgetLedger;
   blobs: BlobStore;
   coordinatorQueue: Queue;
   /** Queue + events of a domain, created on first use (scoring waits on results). */
@@ -55,9 +72,10 @@ export function createContext(opts: {
   const coordinatorQueue = new Queue(queueNames.coordinator, bull);
   const domainQueues = new Map<string, { queue: Queue; events: QueueEvents }>();
   const audit = new AuditLog(redis, keys);
+  const policy = opts.policy ?? policyFromEnv();
   return {
     redis,
-    policy: opts.policy ?? policyFromEnv(),
+    policy,
     keys,
     jobs: new JobStore(redis, keys),
     labelSets: new LabelSetStore(redis, keys, opts.masterKey),
@@ -65,6 +83,7 @@ export function createContext(opts: {
     domains: new DomainDirectory(redis, keys),
     authorizations: new AuthorizationRegistry(redis, keys),
     audit,
+    budgets: new PrivacyBudgetLedger(redis, keys, policy.dpEpsilonCap),
     blobs: new BlobStore(redis, keys),
     coordinatorQueue,
     domainQueue(id) {

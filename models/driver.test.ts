@@ -22,6 +22,7 @@ function recordingStrategy(visits: number[]): Strategy<null, { round: number; to
       cache.set('seen', ((cache.get('seen') as number | undefined) ?? 0) + 1);
       return { v: [rows.x[0]!], seen: [cache.get('seen') as number] };
     },
+    updateShape: () => ({ v: 1, seen: 1 }),
     next: (s, agg) => ({ round: s.round + 1, total: s.total + agg['v']![0]! }),
     loss: (s) => (s.round > 1 ? s.total : null),
     finalModel: (s) => s.total,
@@ -30,6 +31,13 @@ function recordingStrategy(visits: number[]): Strategy<null, { round: number; to
 }
 
 describe('fitFederated', () => {
+  it('refuses an update that is not of the declared shape', () => {
+    const strategy = { ...recordingStrategy([]), updateShape: () => ({ v: 1 }) };
+    expect(() => fitFederated(strategy, null, [rowsOf(2, 1, 0)], plainOps)).toThrow(
+      /field 'seen' is not as declared \(extra\)/,
+    );
+  });
+
   it('visits domains in the given order each round and keeps a cache per domain', () => {
     const visits: number[] = [];
     const domains = [rowsOf(2, 1, 100), rowsOf(3, 1, 10), rowsOf(1, 1, 1)];

@@ -1,6 +1,6 @@
 // In-process federated training driver: runs any Strategy over in-memory domains (tests, pooled fits).
 
-import { type DenseOps, type LocalRows, type Strategy, sumUpdates } from './strategy.ts';
+import { type DenseOps, type LocalRows, type Strategy, shapeMismatch, sumUpdates } from './strategy.ts';
 
 /** Guard against a strategy that never reports done. */
 const MAX_DRIVER_ROUNDS = 10_000;
@@ -47,6 +47,15 @@ export function fitFederated<Config, State, Model>(
     if (rounds >= MAX_DRIVER_ROUNDS) throw new Error(`fitFederated: ${strategy.kind} did not finish`);
     const instruction = round;
     const updates = domains.map((rows, k) => strategy.localUpdate(instruction, rows, ops, caches[k]!));
+    // Every strategy must declare its updates exactly: the egress guard refuses anything else.
+    const declared = strategy.updateShape(instruction, first.d);
+    for (const u of updates) {
+      const off = shapeMismatch(u, declared);
+      if (off)
+        throw new Error(
+          `fitFederated: ${strategy.kind} ${instruction.phase} update field '${off.field}' is not as declared (${off.problem})`,
+        );
+    }
     state = strategy.next(state, sumUpdates(updates));
     rounds++;
     const loss = strategy.loss(state);

@@ -73,6 +73,16 @@ export function localEvaluation(prob: Float64Array, y: Float64Array): Update {
 }
 
 /**
+ * The declared shape of `localEvaluation`'s update, for the egress guard.
+ *
+ * @example
+ * evaluationShape().pos; // 1000
+ */
+export function evaluationShape(): Record<string, number> {
+  return { pos: EVAL_BINS, neg: EVAL_BINS, psum: EVAL_BINS, logLoss: 1, brier: 1 };
+}
+
+/**
  * Metrics of a (summed) evaluation update. AUC counts same-bin pairs as half; KS is taken at bin
  * edges; deciles and calibration are equal-mass slices at bin granularity.
  *

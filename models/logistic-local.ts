@@ -39,6 +39,19 @@ export function localStats(rows: LocalRows): Update {
 }
 
 /**
+ * Declared update shapes of the standardisation and Newton rounds, which the logistic, scorecard
+ * and MLP strategies share: `d` features, so `d + 1` coefficients with the intercept.
+ *
+ * @example
+ * standardisationShapes.stats(3); // { n: 1, positives: 1, count: 3, sum: 3, sumsq: 3 }
+ */
+export const standardisationShapes = {
+  stats: (d: number) => ({ n: 1, positives: 1, count: d, sum: d, sumsq: d }),
+  spread: (d: number) => ({ shift: d, m2: d }),
+  newton: (d: number) => ({ grad: d + 1, hess: (d + 1) * (d + 1), loss: 1, n: 1 }),
+};
+
+/**
  * Per-domain residual sums Σ(x − mean) and centred squares Σ(x − mean)² over non-missing values,
  * for features whose one-pass variance E[x²] − mean² would cancel badly (large offset relative to
  * spread). The residual sum also corrects the rounding of the first-pass mean.

@@ -1,6 +1,6 @@
 // Federated L2-penalised logistic regression: set-up rounds for standardisation, then Newton rounds.
 
-import { localNewton, localSpread, localStats } from './logistic-local.ts';
+import { localNewton, localSpread, localStats, standardisationShapes } from './logistic-local.ts';
 import { type LogisticModel, logisticModelFromBeta, predictLogistic, topReasons } from './logistic-model.ts';
 import { initialLogisticState, type LogisticConfig, type LogisticState } from './logistic-state.ts';
 import { afterNewton, afterSpread, afterStats, numberVector } from './logistic-steps.ts';
@@ -72,6 +72,12 @@ export const logisticRegression: LogisticStrategy = {
       default:
         throw new Error(`logistic: unknown phase '${instruction.phase}'`);
     }
+  },
+
+  updateShape(instruction, d) {
+    const shape = standardisationShapes[instruction.phase as keyof typeof standardisationShapes];
+    if (!shape) throw new Error(`logistic: unknown phase '${instruction.phase}'`);
+    return shape(d);
   },
 
   next(state, aggregate) {

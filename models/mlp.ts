@@ -2,7 +2,7 @@
 // FedAvg: McMahan et al., "Communication-Efficient Learning of Deep Networks from Decentralized
 // Data", AISTATS 2017.
 
-import { localSpread, localStats } from './logistic-local.ts';
+import { localSpread, localStats, standardisationShapes } from './logistic-local.ts';
 import { type MlpConfig, mlpLayers, mlpShapes, validateMlpConfig, weightCount } from './mlp-config.ts';
 import { localFedAvg } from './mlp-local.ts';
 import { type MlpModel, mlpReasons, predictMlp } from './mlp-model.ts';
@@ -97,6 +97,22 @@ export const mlpStrategy: MlpStrategy = {
           },
           cache,
         );
+      }
+      default:
+        throw new Error(`mlp: unknown phase '${instruction.phase}'`);
+    }
+  },
+
+  updateShape(instruction, d) {
+    switch (instruction.phase) {
+      case 'stats':
+        return standardisationShapes.stats(d);
+      case 'spread':
+        return standardisationShapes.spread(d);
+      case 'fedavg': {
+        const config = validateMlpConfig(instruction.params['config'] as MlpConfig);
+        const weights = weightCount(mlpShapes(d, mlpLayers(config.hidden)));
+        return { weights, n: 1, valLoss: 1, valRows: 1, trainLoss: 1 };
       }
       default:
         throw new Error(`mlp: unknown phase '${instruction.phase}'`);

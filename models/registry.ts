@@ -2,6 +2,7 @@
 
 import { logisticRegression } from './logistic-regression.ts';
 import { mlpStrategy } from './mlp.ts';
+import { dpStrategyFor } from './privacy/index.ts';
 import { scorecardStrategy } from './scorecard.ts';
 import type { Strategy } from './strategy.ts';
 
@@ -59,4 +60,15 @@ export type JsonStrategy = Strategy<unknown, unknown, Record<string, unknown>>;
  */
 export function strategyFor(kind: string): JsonStrategy {
   return getStrategy(kind) as unknown as JsonStrategy;
+}
+
+/**
+ * The strategy a job runs: the kind's own, or its differential-privacy wrapper when the job asked
+ * for DP. Enclaves, brokers and coordinators all pick through here, so they always agree.
+ *
+ * @example
+ * const s = jobStrategyFor(job.spec.model.kind, job.spec.privacy.dp !== undefined);
+ */
+export function jobStrategyFor(kind: string, dp: boolean): JsonStrategy {
+  return dp ? (dpStrategyFor(kind) as unknown as JsonStrategy) : strategyFor(kind);
 }

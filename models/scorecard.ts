@@ -2,7 +2,7 @@
 // points scaling. Method after Siddiqi, "Credit Risk Scorecards" (2006), with every statistic summed
 // across domains (counts, sums, histograms, gradients) so no domain reveals rows or extremes.
 
-import { localSpread, localStats } from './logistic-local.ts';
+import { localSpread, localStats, standardisationShapes } from './logistic-local.ts';
 import { checkEncoder, encoderOf } from './scorecard-encoder.ts';
 import { pendingPoints } from './scorecard-grid.ts';
 import { localBinCounts, localCountsBelow, localWoeNewton } from './scorecard-local.ts';
@@ -16,7 +16,7 @@ import {
   afterMoments,
   afterWoeNewton,
 } from './scorecard-steps.ts';
-import type { RoundInstruction, Strategy } from './strategy.ts';
+import type { RoundInstruction, Strategy, UpdateShape } from './strategy.ts';
 
 export type { WoeBin } from './scorecard-bins.ts';
 export type { WoeEncoder } from './scorecard-encoder.ts';
@@ -54,6 +54,21 @@ function numberLists(params: Record<string, unknown>, key: string, length: numbe
     v.every((list) => Array.isArray(list) && list.every((e) => typeof e === 'number'));
   if (!ok) throw new Error(`scorecard: param '${key}' must be ${length} lists of numbers`);
   return v as number[][];
+}
+
+/**
+ * Grid points or edges a round may ask for per feature: more would let counts-below describe
+ * single rows (one point between every pair of neighbouring values).
+ */
+export const MAX_POINTS_PER_FEATURE = 512;
+
+function boundedLists(params: Record<string, unknown>, key: string, d: number): number[][] {
+  const lists = numberLists(params, key, d);
+  if (lists.some((l) => l.length > MAX_POINTS_PER_FEATURE))
+    throw new Error(
+      `scorecard: param '${key}' asks for more than ${MAX_POINTS_PER_FEATURE} points per feature`,
+    );
+  return lists;
 }
 
 /**
@@ -123,6 +138,27 @@ export const scorecardStrategy: ScorecardStrategy = {
         const beta = numbers(params, 'beta', encoder.features.length + 1);
         return localWoeNewton(rows, beta, encoder, ops, cache);
       }
+      default:
+        throw new Error(`scorecard: unknown phase '${instruction.phase}'`);
+    }
+  },
+
+  updateShape(instruction, d): UpdateShape {
+    const { params } = instruction;
+    const total = (lists: number[][], extra: number) => lists.reduce((s, l) => s + l.length + extra, 0);
+    switch (instruction.phase) {
+      case 'moments':
+        return standardisationShapes.stats(d);
+      case 'spread':
+        return standardisationShapes.spread(d);
+      case 'histogram':
+        return { below: total(boundedLists(params, 'points', d), 0) };
+      case 'bin-counts': {
+        const slots = total(boundedLists(params, 'edges', d), 2);
+        return { good: slots, bad: slots };
+      }
+      case 'newton':
+        return standardisationShapes.newton(checkEncoder(params['encoder'], d).features.length);
       default:
         throw new Error(`scorecard: unknown phase '${instruction.phase}'`);
     }

@@ -37,6 +37,35 @@ export interface DenseOps {
 export type Update = Record<string, number[]>;
 
 /**
+ * The declared shape of an update: each field's vector length.
+ *
+ * @example
+ * const shape: UpdateShape = { n: 1, grad: 3 };
+ */
+export type UpdateShape = Record<string, number>;
+
+/**
+ * How an update departs from its declared shape (`null` when it matches): the first extra,
+ * missing or wrongly sized field.
+ *
+ * @example
+ * shapeMismatch({ n: [1], rows: [1, 2, 3] }, { n: 1 }); // { field: 'rows', problem: 'extra', length: 3 }
+ */
+export function shapeMismatch(
+  update: Update,
+  shape: UpdateShape,
+): { field: string; problem: 'extra' | 'missing' | 'length'; length: number } | null {
+  for (const [field, v] of Object.entries(update)) {
+    if (!Object.hasOwn(shape, field)) return { field, problem: 'extra', length: v.length };
+    if (v.length !== shape[field]) return { field, problem: 'length', length: v.length };
+  }
+  for (const field of Object.keys(shape)) {
+    if (!Object.hasOwn(update, field)) return { field, problem: 'missing', length: 0 };
+  }
+  return null;
+}
+
+/**
  * The instruction a coordinator sends to every domain for one round.
  *
  * @example
@@ -72,6 +101,12 @@ export interface Strategy<Config, State, Model> {
     ops: DenseOps,
     cache: Map<string, unknown>,
   ): Update;
+  /**
+   * The exact shape `localUpdate` returns for this instruction (field → vector length), known
+   * without any rows. The egress guard refuses an update of any other shape: an extra field, or a
+   * vector as long as the rows.
+   */
+  updateShape(instruction: RoundInstruction, featureCount: number): UpdateShape;
   next(state: State, aggregate: Update): State;
   /** Training loss after the last aggregated round, for progress reports (`null` before any). */
   loss(state: State): number | null;

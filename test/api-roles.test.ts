@@ -33,6 +33,7 @@ function modelFor(tenant: string, id: string): StoredModel {
     metrics: { ...metrics, sample: 'holdout', deciles: [], calibration: [], perDomain: {} },
     domains: ['d-bj'],
     backend: 'wasm',
+    privacy: { dp: null, epsilonSpent: 0, personalFeatures: [] },
     createdAt: new Date().toISOString(),
   };
 }
@@ -54,7 +55,7 @@ describe('roles and tenant isolation', () => {
   });
 
   it('a bank key cannot approve or reject; an operator can approve', async () => {
-    const job = await submitJob(fx, fx.keys.scientistA, entities(60));
+    const job = await submitJob(fx, fx.keys.scientistA, entities(200));
     expect(job.status).toBe('pending_approval');
     const byBank = await fx.call('POST', `/v1/jobs/${job.id}/approve`, fx.keys.scientistA, {
       note: 'self-approval',
@@ -90,7 +91,7 @@ describe('roles and tenant isolation', () => {
   });
 
   it("bank A gets 404 for bank B's job and model, exactly as for ids that do not exist", async () => {
-    const jobB = await submitJob(fx, fx.keys.scientistB, entities(60));
+    const jobB = await submitJob(fx, fx.keys.scientistB, entities(200));
     const jobRes = await fx.call('GET', `/v1/jobs/${jobB.id}`, fx.keys.scientistA);
     expect(jobRes.status).toBe(404);
     expect(jobRes.body).toEqual(

@@ -12,7 +12,7 @@ describe('JobSpec validation', () => {
     const rand = () => randomInt(0, 2 ** 31) / 2 ** 31;
     const ls = await fx.call('POST', '/v1/label-sets', fx.keys.scientistA, {
       name: 'book',
-      rows: Array.from({ length: 80 }, (_, i) => ({
+      rows: Array.from({ length: 400 }, (_, i) => ({
         entity: generateUscc(rand, '310104'),
         label: i % 8 === 0 ? 1 : 0,
       })),

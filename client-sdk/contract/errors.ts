@@ -8,6 +8,15 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'payload_too_large',
+  /** The model has more parameters than its rows allow under the platform's floor (it could memorise rows). */
+  'too_many_parameters',
+  /** Fewer rows (or rows of one class) than the platform's minimum cohort. */
+  'cohort_too_small',
+  'class_cohort_too_small',
+  /** A personal feature needs an explicit grant in the approval. */
+  'grant_required',
+  /** The job's ε would exceed the bank's privacy budget in a domain. */
+  'privacy_budget_exceeded',
   'unavailable',
   'internal',
 ]);

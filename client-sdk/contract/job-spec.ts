@@ -98,6 +98,22 @@ export const ValidationSpec = z.discriminatedUnion('split', [
 export type ValidationSpec = z.infer<typeof ValidationSpec>;
 
 /**
+ * Differential privacy for the released model and metrics (see docs/privacy.md): Gaussian noise
+ * calibrated to (ε, δ) under zero-concentrated DP accounting. Logistic regression: output
+ * perturbation, rows clipped to `rowNorm` after standardisation with public statistics. MLP:
+ * DP-FedAvg, each domain's update clipped to `clip`. Metrics: noisy score histograms.
+ */
+export const DpSpec = z.strictObject({
+  epsilon: z.number().gt(0).max(100),
+  delta: z.number().gt(0).max(1e-3).default(1e-6),
+  /** Logistic: bound on the L2 norm of a standardised input row. */
+  rowNorm: z.number().positive().max(100).default(1),
+  /** MLP: bound on the L2 norm of one domain's weight update per round. */
+  clip: z.number().positive().max(1000).default(1),
+});
+export type DpSpec = z.infer<typeof DpSpec>;
+
+/**
  * A model job as submitted. Strict: unknown fields are refused, so a typo never silently changes a job.
  *
  * @example
@@ -130,6 +146,8 @@ export const JobSpec = z
         minCohort: z.int().min(1).max(1_000_000).default(50),
         /** Minimum rows of each class (defaulters and non-defaulters) in every domain's training rows. */
         minClassCohort: z.int().min(1).max(1_000_000).default(20),
+        /** Optional differential privacy; its ε is charged to the bank's budget in every domain used. */
+        dp: DpSpec.optional(),
       })
       .default({ minCohort: 50, minClassCohort: 20 }),
     encoding: z
@@ -145,6 +163,28 @@ export const JobSpec = z
   .superRefine((spec, ctx) => {
     if (spec.features.length + spec.bankFeatures.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['features'], message: 'at least one feature is required' });
+    }
+    const dp = spec.privacy.dp;
+    if (dp && spec.model.kind === 'scorecard') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'dp'],
+        message: 'differential privacy is available for logistic and mlp models',
+      });
+    }
+    if (dp && spec.aggregation === 'ckks') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'dp'],
+        message: 'differential privacy runs with plain aggregation only',
+      });
+    }
+    if (dp && spec.model.kind === 'logistic' && spec.model.l2 === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'l2'],
+        message: 'differential privacy needs l2 > 0 (output perturbation relies on strong convexity)',
+      });
     }
     if (spec.bankFeatures.length > 0 && spec.labels.source !== 'bank') {
       ctx.addIssue({

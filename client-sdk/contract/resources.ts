@@ -118,6 +118,8 @@ export const Decision = z.object({
   decision: z.enum(['approved', 'rejected']),
   by: z.string(),
   note: z.string(),
+  /** Personal features this approval explicitly allowed as inputs. */
+  personalFeatures: z.array(z.string()).default([]),
   at: z.string(),
 });
 
@@ -184,8 +186,18 @@ export type Job = z.infer<typeof Job>;
 
 export const JobList = z.object({ data: z.array(Job) });
 
-/** Operator's approve / reject body. */
-export const DecisionBody = z.strictObject({ note: z.string().max(2000).default('') });
+/**
+ * Operator's approve / reject body. A job with personal features is approved only with every one
+ * of them listed in `personalFeatures` (an explicit grant).
+ *
+ * @example
+ * DecisionBody.parse({ note: 'ok', personalFeatures: ['personnel.rep_age'] });
+ */
+export const DecisionBody = z.strictObject({
+  note: z.string().max(2000).default(''),
+  personalFeatures: z.array(z.string().max(200)).max(500).default([]),
+});
+export type DecisionBody = z.infer<typeof DecisionBody>;
 
 export const Metrics = z.object({
   auc: z.number(),
@@ -208,6 +220,28 @@ export const Evaluation = Metrics.extend({
 });
 export type Evaluation = z.infer<typeof Evaluation>;
 
+/** How differential privacy was applied to a released model (null: it was not). */
+export const DpRelease = z.object({
+  epsilon: z.number(),
+  delta: z.number(),
+  /** Mechanism of the weights, e.g. `output-perturbation` or `dp-fedavg`. */
+  mechanism: z.string(),
+  /** Noise standard deviation on the (standardised) weights, and the sensitivity it is calibrated to. */
+  sigma: z.number(),
+  sensitivity: z.number(),
+  /** Noise standard deviation on each score-histogram cell behind the metrics. */
+  evaluationSigma: z.number(),
+});
+export type DpRelease = z.infer<typeof DpRelease>;
+export const ModelPrivacy = z.object({
+  dp: DpRelease.nullable(),
+  /** ε charged to the bank's budget in each domain the model used (0 without DP). */
+  epsilonSpent: z.number(),
+  /** Personal features the approval granted. */
+  personalFeatures: z.array(z.string()),
+});
+export type ModelPrivacy = z.infer<typeof ModelPrivacy>;
+
 export const Model = z.object({
   id: z.string(),
   jobId: z.string(),
@@ -226,6 +260,7 @@ export const Model = z.object({
   domains: z.array(z.string()),
   rounds: z.int(),
   backend: z.string(),
+  privacy: ModelPrivacy,
   createdAt: z.string(),
 });
 export type Model = z.infer<typeof Model>;
@@ -326,3 +361,29 @@ export const CatalogDomain = z.object({
 });
 export type CatalogDomain = z.infer<typeof CatalogDomain>;
 export const Catalog = z.object({ domains: z.array(CatalogDomain) });
+
+/**
+ * Operator's revocation of enterprises' authorisations to one bank (every purpose, from now on).
+ *
+ * @example
+ * AuthorizationRevoke.parse({ bank: 'bank-a', entities: ['91350100M000100Y43'], reason: 'consent withdrawn' });
+ */
+export const AuthorizationRevoke = z
+  .strictObject({
+    bank: z.string().min(1).max(64),
+    entityKey: EntityKey.default('uscc'),
+    entities: z.array(z.string().min(1).max(64)).min(1).max(100_000),
+    reason: z.string().min(1).max(500),
+  })
+  .superRefine((b, ctx) => {
+    const invalid = b.entities.findIndex((e) => !isValidEntity(e, b.entityKey));
+    if (invalid >= 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['entities', invalid],
+        message: `not a valid ${b.entityKey} entity id`,
+      });
+  });
+export type AuthorizationRevoke = z.infer<typeof AuthorizationRevoke>;
+export type AuthorizationRevokeInput = z.input<typeof AuthorizationRevoke>;
+export const AuthorizationRevokeResult = z.object({ revoked: z.int() });

@@ -2,7 +2,7 @@
 
 import { encodeRows, inputName, type SourceColumn, sourceReasons } from '../../models/encoding.ts';
 import { localEvaluation } from '../../models/evaluation.ts';
-import { strategyFor } from '../../models/registry.ts';
+import { jobStrategyFor, strategyFor } from '../../models/registry.ts';
 import type { LocalRows, RoundInstruction } from '../../models/strategy.ts';
 import { catalogStats } from '../data/catalog-stats.ts';
 import { type DomainTable, loadDomainTable } from '../data/columns.ts';
@@ -15,6 +15,7 @@ import { EnclaveRefusal, jobRows, platformSources, sourceLookup } from './rows.t
 
 interface JobData {
   modelKind: string;
+  dp: boolean;
   train: LocalRows;
   holdout: LocalRows;
   cache: Map<string, unknown>;
@@ -63,7 +64,7 @@ async function main(dir: string) {
           wholeTable ?? (await loadDomainTable(dir, manifest, needed.length > 0 ? needed : undefined));
         const { train, holdout } = jobRows(msg, table);
         wholeTable = null; // this enclave now serves one job: keep its rows, drop the rest
-        jobs.set(msg.jobId, { modelKind: msg.modelKind, train, holdout, cache: new Map() });
+        jobs.set(msg.jobId, { modelKind: msg.modelKind, dp: msg.dp, train, holdout, cache: new Map() });
         return { train: train.n, holdout: holdout.n, positives: train.y.reduce((s, v) => s + v, 0) };
       }
       case 'round': {
@@ -144,7 +145,7 @@ async function main(dir: string) {
   }
 
   function trainOrEvaluate(job: JobData, instruction: RoundInstruction) {
-    const strategy = strategyFor(job.modelKind);
+    const strategy = jobStrategyFor(job.modelKind, job.dp);
     if (instruction.phase === 'evaluate') {
       const model = instruction.params.model as Record<string, unknown>;
       // With no holdout (validation split none) the job is evaluated in-sample; the model says so.

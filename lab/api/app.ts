@@ -1,8 +1,11 @@
 // The lab's HTTP API (Hono): routes, authentication, body limits and the one error body.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
 import type { LabContext } from '../context.ts';
-import { type AuthEnv, authenticate } from './auth.ts';
+import type { AuditEvent } from '../infra/audit-log.ts';
+import type { Principal } from '../store/api-keys.ts';
+import { type AuthEnv, actorOf, authenticate } from './auth.ts';
 import { HttpError } from './http-error.ts';
 import { authorizationRoutes, catalogRoutes, domainRoutes } from './routes/catalog.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -10,6 +13,30 @@ import { labelSetRoutes } from './routes/label-sets.ts';
 import { modelRoutes } from './routes/models.ts';
 
 const MiB = 1024 * 1024;
+/** Statuses of a refused request (the caller asked for something it may not, or sent something wrong). */
+const REFUSED = new Set([400, 403, 404, 409, 413]);
+/** Field names can be caller-chosen keys of any length; the audit keeps their start only. */
+const AUDIT_FIELD_CHARS = 120;
+
+/**
+ * The audit entry of a refused or unauthenticated `/v1` request: who (once authenticated), the
+ * route pattern (not the raw path), status, code and field — never the body, the message or a key.
+ */
+function refusalEvent(c: Context<AuthEnv>, err: HttpError): AuditEvent | null {
+  if (!c.req.path.startsWith('/v1/')) return null;
+  const kind =
+    err.status === 401 ? 'request.unauthenticated' : REFUSED.has(err.status) ? 'request.refused' : null;
+  if (!kind) return null;
+  const p: Principal | undefined = c.get('principal');
+  const field = err.field === undefined ? {} : { field: err.field.slice(0, AUDIT_FIELD_CHARS) };
+  return {
+    kind,
+    actor: p ? actorOf(p) : 'anonymous',
+    tenant: p?.tenant ?? '-',
+    subject: `${c.req.method} ${routePath(c, -1)}`,
+    details: { status: err.status, code: err.code, ...field },
+  };
+}
 
 /**
  * Builds the API on a lab context. Test it with `app.request()`; serve it with @hono/node-server.
@@ -22,8 +49,14 @@ export function createApp(ctx: LabContext) {
     throw new HttpError(413, 'payload_too_large', 'request body too large', 'body');
   };
   const app = new Hono<AuthEnv>();
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
     if (err instanceof HttpError) {
+      const event = refusalEvent(c, err);
+      // The caller gets its 4xx whatever happens to the audit write; the failure is logged.
+      if (event)
+        await ctx.audit.append(event).catch((e: unknown) => {
+          console.error('lab api: could not audit a refused request', e instanceof Error ? e.message : e);
+        });
       const field = err.field === undefined ? {} : { field: err.field };
       return c.json({ error: { code: err.code, message: err.message, ...field } }, err.status);
     }

@@ -21,18 +21,28 @@ export function zodToHttp(error: z.ZodError, base: string[] = []): HttpError {
   return new HttpError(400, 'invalid_request', field ? `${field}: ${issue.message}` : issue.message, field);
 }
 
+/** `application/json`, optionally with `charset=utf-8` (JSON is UTF-8 on the wire, RFC 8259 §8.1). */
+const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
+/** Strict decoding: bytes that are not UTF-8 are refused, never replaced by U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * Reads and validates a JSON body; malformed JSON and schema errors become 400s, never 500s.
+ * Reads and validates a JSON body; a wrong content type, bytes that are not UTF-8, malformed
+ * JSON and schema errors become 400s, never 500s.
  *
  * @example
  * const spec = await parseJson(c, JobSpec);
  */
 export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+    const message = 'body must be JSON sent as content-type application/json';
+    throw new HttpError(400, 'invalid_request', message, 'content-type');
+  }
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(utf8.decode(await c.req.arrayBuffer()));
   } catch {
-    throw new HttpError(400, 'invalid_request', 'body must be valid JSON', 'body');
+    throw new HttpError(400, 'invalid_request', 'body must be valid JSON in UTF-8', 'body');
   }
   return parseValue(schema, body);
 }

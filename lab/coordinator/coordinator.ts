@@ -2,16 +2,17 @@
 import { type Job as BullJob, WaitingChildrenError, Worker } from 'bullmq';
 import type { Job } from '../../client-sdk/contract/resources.ts';
 import { CkksError } from '../../models/he/errors.ts';
-import { type JsonStrategy, strategyFor } from '../../models/registry.ts';
+import { type JsonStrategy, jobStrategyFor } from '../../models/registry.ts';
 import { type RoundInstruction, sumUpdates } from '../../models/strategy.ts';
 import type { LabContext } from '../context.ts';
 import { BlobIntegrityError } from '../infra/blob-store.ts';
 import { evaluationFrom } from '../infra/evaluation.ts';
 import { queueNames } from '../infra/redis.ts';
 import type { DomainRegistration, TrainResult } from '../infra/task-protocol.ts';
+import { dpRelease, modelConfig, privateEvaluation } from './dp.ts';
 import { dispatchHeRound, dispatchKeygen, type HeKeys, sumRound, warmCkks } from './he-steps.ts';
 import { failJob, releaseModel } from './outcome.ts';
-import { prepareRun, type RunSetup, RunSetupError } from './prepare.ts';
+import { checkRowsPerParameter, prepareRun, type RunSetup, RunSetupError } from './prepare.ts';
 import { RunState } from './run-state.ts';
 import { StepData, startJob } from './start.ts';
 import { addRound, collect, failedTask } from './tasks.ts';
@@ -81,7 +82,7 @@ async function runStep(ctx: LabContext, bullJob: BullJob, token: string | undefi
     token,
     job,
     run: new RunState(ctx.redis, ctx.keys, job.id),
-    strategy: strategyFor(job.spec.model.kind),
+    strategy: jobStrategyFor(job.spec.model.kind, job.spec.privacy.dp !== undefined),
     domains,
   };
   const he = job.spec.aggregation === 'ckks';
@@ -123,7 +124,7 @@ async function prepare({ ctx, bullJob, token, job, run, strategy, domains }: Ste
     j.trainingReport ? null : { ...j, trainingReport: setup.report },
   );
   if (job.spec.aggregation === 'ckks') return dispatchKeygen(ctx, bullJob, job, setup, domains, token);
-  await run.putState(0, strategy.init(job.spec.model, job.encoding.inputs.length));
+  await run.putState(0, strategy.init(modelConfig(job, setup), job.encoding.inputs.length));
   return plainRound({ ctx, bullJob, token, job, run, strategy, domains }, setup, 0);
 }
 
@@ -137,6 +138,16 @@ async function plainRound(s: Step, setup: RunSetup, round: number): Promise<Step
   await s.run.putInstruction(round, instruction);
   const tasks = setup.domains.map((d) => ({ domain: d.id, instruction, he: null }));
   return addRound(s.ctx, s.bullJob, s.job, setup, round, tasks, 'collect', s.token);
+}
+
+/** The first round's counts are the rows behind the model: the memorisation rule applies to them. */
+function checkTrainingRows(s: Step, results: readonly TrainResult[]): void {
+  checkRowsPerParameter(
+    s.ctx,
+    s.job,
+    results.reduce((n, r) => n + r.rows.train, 0),
+    'training rows',
+  );
 }
 
 async function roundResults(s: Step, round: number, domainIds?: string[]): Promise<TrainResult[] | string> {
@@ -168,14 +179,17 @@ async function plainCollect(s: Step, data: StepData): Promise<Next> {
   const round = data.round;
   const results = await roundResults(s, round);
   if (typeof results === 'string') return failJob(ctx, job.id, results).then(() => 'done' as const);
+  if (round === 0) checkTrainingRows(s, results);
   const setup = await run.setup();
   const instruction = await run.instruction(round);
-  const aggregate = sumUpdates(results.map((r) => r.update));
   if (instruction.phase === 'evaluate') {
     const sample = job.spec.validation.split === 'none' ? 'training' : 'holdout';
+    // Under DP the metrics come from noisy histograms, one noise draw per domain.
+    const evaluated = privateEvaluation(job, setup, results);
     let metrics: ReturnType<typeof evaluationFrom>;
     try {
-      metrics = evaluationFrom(aggregate, results, job.spec.privacy.minCohort, sample);
+      const aggregate = sumUpdates(evaluated.map((r) => r.update));
+      metrics = evaluationFrom(aggregate, evaluated, job.spec.privacy.minCohort, sample);
     } catch (err) {
       await failJob(ctx, job.id, `evaluation failed: ${(err as Error).message}`);
       return 'done';
@@ -188,10 +202,11 @@ async function plainCollect(s: Step, data: StepData): Promise<Next> {
       rounds: round,
       domains,
       backends: results.map((r) => r.backend),
+      dp: dpRelease(job),
     });
     return 'done';
   }
-  const state = strategy.next(await run.state(round), aggregate);
+  const state = strategy.next(await run.state(round), sumUpdates(results.map((r) => r.update)));
   await run.putState(round + 1, state);
   await recordRound(s, round, instruction.phase, strategy.loss(state), results);
   return plainRound(s, setup, round + 1);
@@ -220,6 +235,7 @@ async function heCollect(s: Step, data: StepData): Promise<Next> {
   }
   const results = await roundResults(s, round);
   if (typeof results === 'string') return failJob(ctx, job.id, results).then(() => 'done' as const);
+  if (round === 1) checkTrainingRows(s, results);
   const phases = new Set(results.map((r) => r.he?.phase));
   if (phases.size !== 1)
     return failJob(ctx, job.id, `domains disagree on the round (${[...phases].join(', ')})`).then(

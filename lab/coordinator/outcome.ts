@@ -1,7 +1,8 @@
 // How a job ends: released to the model registry, or failed with a reason. Both are audited.
-import type { Evaluation, Job } from '../../client-sdk/contract/resources.ts';
+import type { DpRelease, Evaluation, Job } from '../../client-sdk/contract/resources.ts';
 import { inputName } from '../../models/encoding.ts';
 import type { LabContext } from '../context.ts';
+import { grantedPersonal } from '../privacy/grants.ts';
 import type { StoredModel } from '../store/models.ts';
 import type { RunSetup } from './prepare.ts';
 
@@ -62,6 +63,8 @@ export async function releaseModel(
     rounds: number;
     domains: string[];
     backends: string[];
+    /** The DP mechanism that noised the weights and metrics, when the job asked for DP. */
+    dp?: DpRelease;
   },
 ): Promise<void> {
   const stored: StoredModel = {
@@ -80,6 +83,11 @@ export async function releaseModel(
     metrics: out.metrics,
     domains: out.domains,
     backend: [...new Set(out.backends)].join(','),
+    privacy: {
+      dp: out.dp ?? null,
+      epsilonSpent: job.spec.privacy.dp?.epsilon ?? 0,
+      personalFeatures: grantedPersonal(job),
+    },
     createdAt: new Date().toISOString(),
   };
   await ctx.models.put(stored);
@@ -95,6 +103,7 @@ export async function releaseModel(
       auc: out.metrics.auc,
       ks: out.metrics.ks,
       aggregation: job.spec.aggregation,
+      epsilonSpent: job.spec.privacy.dp?.epsilon ?? 0,
     },
   });
 }

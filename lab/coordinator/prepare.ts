@@ -1,20 +1,44 @@
 // Prepares a run: filters the bank's label set by authorisation, slices it per domain, seals each slice.
+import { randomBytes } from 'node:crypto';
 import type { Job, TrainingReport } from '../../client-sdk/contract/resources.ts';
+import { enoughRowsPerParameter, parameterCount } from '../../models/parameter-count.ts';
 import type { LabContext } from '../context.ts';
 import { domainForEntity } from '../infra/domain-directory.ts';
 import { seal } from '../infra/seal.ts';
 import type { DomainRegistration, LabelColumns } from '../infra/task-protocol.ts';
+import { publicStandardisation } from '../privacy/public-stats.ts';
+import type { RunDp } from './dp.ts';
 
 export interface RunSetup {
   /** Per domain, the sealed label slice (bank labels) or null (labels held in the domain). */
   domains: { id: string; labelsRef: string | null; rows: number }[];
   entityKey: 'uscc' | 'opaque';
   report: TrainingReport | null;
+  /** Differential privacy: the secret noise seed and the public standardisation (null without DP). */
+  dp: RunDp | null;
 }
 
 /** A run cannot start; the job fails with this message (never retried). */
 export class RunSetupError extends Error {
   override name = 'RunSetupError';
+}
+
+/**
+ * The memorisation rule on the rows actually behind the model (authorised label rows when the run
+ * is prepared, training rows once the domains have counted them): a model with more parameters
+ * than rows / `minRowsPerParameter` is refused.
+ *
+ * @example
+ * checkRowsPerParameter(ctx, job, 4800, 'training rows');
+ */
+export function checkRowsPerParameter(ctx: LabContext, job: Job, rows: number, what: string): void {
+  const parameters = parameterCount(job.spec.model, job.encoding.inputs.length);
+  const floor = ctx.policy.minRowsPerParameter;
+  if (!enoughRowsPerParameter(rows, parameters, floor)) {
+    throw new RunSetupError(
+      `egress refused (too_many_parameters): ${parameters} parameters for ${rows} ${what}; the platform requires ${floor} rows per parameter`,
+    );
+  }
 }
 
 type Slice = LabelColumns;
@@ -39,11 +63,16 @@ export async function prepareRun(
   domains: DomainRegistration[],
 ): Promise<RunSetup> {
   const labels = job.spec.labels;
+  const runDp = (bank: Record<string, (number | null)[]>): RunDp | null =>
+    job.spec.privacy.dp
+      ? { seed: randomBytes(32).toString('hex'), ...publicStandardisation(job.encoding, domains, bank) }
+      : null;
   if (labels.source === 'domain') {
     return {
       domains: domains.map((d) => ({ id: d.id, labelsRef: null, rows: 0 })),
       entityKey: domains[0]!.entityKey,
       report: null,
+      dp: runDp({}),
     };
   }
   const meta = await ctx.labelSets.meta(labels.labelSetId);
@@ -87,9 +116,11 @@ export async function prepareRun(
     meta.entityKey === 'uscc'
       ? out.reduce((s, d) => s + d.rows, 0)
       : rows.entities.length - droppedUnauthorised;
+  checkRowsPerParameter(ctx, job, used, 'authorised label rows');
   return {
     domains: out,
     entityKey: meta.entityKey,
+    dp: runDp(rows.bank),
     report: {
       labelRows: rows.entities.length,
       usedRows: used,

@@ -3,7 +3,8 @@ import { type Job as BullJob, UnrecoverableError } from 'bullmq';
 import type { Job } from '../../client-sdk/contract/resources.ts';
 import type { RoundInstruction } from '../../models/strategy.ts';
 import type { LabContext } from '../context.ts';
-import { TrainResult, type TrainTask } from '../infra/task-protocol.ts';
+import { DEFAULT_MAX_PAYLOAD_BYTES, TrainResult, type TrainTask } from '../infra/task-protocol.ts';
+import { grantedPersonal } from '../privacy/grants.ts';
 import type { RunSetup } from './prepare.ts';
 import type { StepData } from './start.ts';
 
@@ -51,6 +52,12 @@ export async function addRound(
         validation: job.spec.validation,
         minCohort: job.spec.privacy.minCohort,
         minClassCohort: job.spec.privacy.minClassCohort,
+        egress: {
+          tenant: job.tenant,
+          grantedPersonal: grantedPersonal(job),
+          maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
+        },
+        dp: job.spec.privacy.dp !== undefined,
         modelConfig: job.spec.model,
         he: t.he,
       },

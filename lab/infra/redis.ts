@@ -37,6 +37,10 @@ export function labKeys(prefix: string) {
     authorization: (bank: string) => `${prefix}:authz:${bank}`,
     blob: (hash: string) => `${prefix}:blob:${hash}`,
     audit: `${prefix}:audit`,
+    /** Privacy budget: ε spent per domain, operator caps per domain (hashes per bank), and each job's charge. */
+    dpSpent: (bank: string) => `${prefix}:dp:spent:${bank}`,
+    dpCaps: (bank: string) => `${prefix}:dp:caps:${bank}`,
+    dpCharge: (jobId: string) => `${prefix}:dp:charge:${jobId}`,
   };
 }
 export type LabKeys = ReturnType<typeof labKeys>;

@@ -15,6 +15,23 @@ export const LabelColumns = z.strictObject({
 });
 export type LabelColumns = z.infer<typeof LabelColumns>;
 
+/**
+ * What the lab's approval allows a domain to release for one job; the domain's broker enforces it
+ * (with its own manifest's sensitivities) in its egress guard.
+ */
+export const EgressPolicy = z.strictObject({
+  /** The bank the job is for (audit attribution). */
+  tenant: z.string().min(1),
+  /** Personal features the approval granted explicitly; any other personal feature is refused. */
+  grantedPersonal: z.array(z.string()),
+  /** Largest result (serialised JSON, bytes) one task may return. */
+  maxPayloadBytes: z.int().positive(),
+});
+export type EgressPolicy = z.infer<typeof EgressPolicy>;
+
+/** Default cap on one task's result: far above any declared update, far below a table of rows. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
 /** The per-job facts every training task carries, so any broker can (re)load the enclave from scratch. */
 export const TrainSetup = z.strictObject({
   modelKind: z.enum(['logistic', 'scorecard', 'mlp']),
@@ -32,6 +49,9 @@ export const TrainSetup = z.strictObject({
   validation: ValidationSpec,
   minCohort: z.int().min(1),
   minClassCohort: z.int().min(1),
+  egress: EgressPolicy,
+  /** Differential privacy is on: the enclave runs the kind's DP wrapper (row clipping, public standardisation). */
+  dp: z.boolean(),
   /** The model kind's configuration (the JobSpec's `model`): in CKKS mode the enclaves run the strategy's steps. */
   modelConfig: z.record(z.string(), z.unknown()),
   /** CKKS custody of this job, for this domain: the public key and the secret key sealed to this domain. */
@@ -109,6 +129,8 @@ export type ScoreModelWire = z.infer<typeof ScoreModelWire>;
 export const ScoreTask = z.strictObject({
   kind: z.literal('score'),
   domain: z.string(),
+  /** The bank whose risk system asked (audit attribution). */
+  tenant: z.string().min(1),
   model: ScoreModelWire,
   entities: z.array(z.string()).min(1).max(10_000),
   /** Per entity, the model's bank-side inputs in `model.bankFeatures` order. */

@@ -8,11 +8,9 @@ import type {
   PrivacyReport,
 } from '../../client-sdk/contract/resources.ts';
 import { planEncoding, type SourceStats } from '../../models/encoding.ts';
+import { enoughRowsPerParameter, parameterCount } from '../../models/parameter-count.ts';
 import { HttpError } from '../api/http-error.ts';
 import type { DomainRegistration } from '../infra/task-protocol.ts';
-
-/** Rows per model parameter below which a model can memorise its training rows (DESIGN §6). */
-export const MIN_ROWS_PER_PARAMETER = 20;
 
 const bad = (message: string, field: string) => new HttpError(400, 'invalid_request', message, field);
 const holds = (d: DomainRegistration, name: string) => d.features.some((x) => x.name === name);
@@ -103,29 +101,19 @@ export function planJobEncoding(
   return planEncoding(sources, spec.encoding);
 }
 
-/** Parameters a model of this kind has for `inputs` inputs (an upper bound for scorecards). */
-export function parameterCount(spec: JobSpec, inputs: number): number {
-  const m = spec.model;
-  if (m.kind === 'logistic') return inputs + 1;
-  if (m.kind === 'scorecard') return inputs * (m.bins + 1) + 1;
-  let count = 0;
-  let width = inputs;
-  for (const h of [...m.hidden, 1]) {
-    count += width * h + h;
-    width = h;
-  }
-  return count;
-}
-
 /**
+ * The report an operator reads before approving. Refuses (400, field `model`) a model with more
+ * parameters than the label rows allow under the platform's rows-per-parameter floor.
+ *
  * @example
- * const report = privacyReport(spec, labelSet, domains, encoding);
+ * const report = privacyReport(spec, labelSet, domains, encoding, 20);
  */
 export function privacyReport(
   spec: JobSpec,
   labelSet: LabelSet | null,
   domains: readonly DomainRegistration[],
   encoding: Encoding,
+  minRowsPerParameter: number,
 ): PrivacyReport {
   const bySensitivity: Record<string, string[]> = {};
   for (const name of spec.features) {
@@ -133,7 +121,7 @@ export function privacyReport(
     bySensitivity[s] = [...(bySensitivity[s] ?? []), name];
   }
   if (spec.bankFeatures.length > 0) bySensitivity['bank-side'] = spec.bankFeatures.map((b) => `bank.${b}`);
-  const parameters = parameterCount(spec, encoding.inputs.length);
+  const parameters = parameterCount(spec.model, encoding.inputs.length);
   const labelRows =
     labelSet?.rows ??
     Math.round(
@@ -143,9 +131,15 @@ export function privacyReport(
       }, 0),
     );
   const rowsPerParameter = labelRows / parameters;
+  if (!enoughRowsPerParameter(labelRows, parameters, minRowsPerParameter)) {
+    throw new HttpError(
+      400,
+      'too_many_parameters',
+      `the model has ${parameters} parameters for ${labelRows} label rows (${rowsPerParameter.toFixed(1)} per parameter; the platform requires ${minRowsPerParameter}): it could memorise rows`,
+      'model',
+    );
+  }
   const warnings: string[] = [];
-  if (rowsPerParameter < MIN_ROWS_PER_PARAMETER)
-    warnings.push(`only ${rowsPerParameter.toFixed(1)} label rows per parameter`);
   if (bySensitivity.personal) warnings.push('uses personal features: needs an explicit grant');
   if (bySensitivity.restricted) warnings.push('uses restricted features');
   if (labelSet && labelSet.positives < spec.privacy.minCohort)
@@ -157,7 +151,7 @@ export function privacyReport(
     rowsPerParameter,
     domains: domains.map((d) => d.id),
     minCohort: spec.privacy.minCohort,
-    dpEpsilon: null,
+    dpEpsilon: spec.privacy.dp?.epsilon ?? null,
     purpose: spec.purpose,
     warnings,
   };

@@ -70,6 +70,7 @@ export async function scoreOnDomains(
       const task = {
         kind: 'score' as const,
         domain,
+        tenant: model.tenant,
         model: {
           id: model.id,
           kind: model.kind,

@@ -1,4 +1,4 @@
-// The authorisation registry (first cut): an enterprise's consent to a bank, per purpose, with expiry.
+// The authorisation registry: an enterprise's consent to a bank, per purpose, with expiry and revocation.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AuthorizationGrant } from '../../client-sdk/contract/resources.ts';
@@ -14,10 +14,27 @@ const Stored = z.object({
 
 export type Purpose = 'modelling' | 'scoring';
 
+/** Sets each field to its new value only if it still holds the value read; answers 1/0 per field. */
+const HASH_CAS = `
+local done = {}
+for i = 1, #ARGV, 3 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+    done[#done + 1] = 1
+  else
+    done[#done + 1] = 0
+  end
+end
+return done
+`;
+/** Entities per compare-and-set script, so one large revocation never blocks Redis for long. */
+const REVOKE_CHUNK = 5_000;
+
 /**
  * @example
  * await authz.grant(grants);
  * const ok = await authz.allowed('bank-a', ['9144…'], 'scoring', new Date()); // [true]
+ * await authz.revoke('bank-a', ['9144…'], new Date()); // 1
  */
 export class AuthorizationRegistry {
   constructor(
@@ -59,5 +76,43 @@ export class AuthorizationRegistry {
         t < Date.parse(a.expiresAt)
       );
     });
+  }
+
+  /**
+   * Marks the bank's records of these entities revoked at `at` (every purpose). Returns how many
+   * records existed and were not revoked yet; unknown entities count 0. Each record is changed by
+   * compare-and-set, so a grant landing meanwhile is never overwritten by a stale revocation.
+   */
+  async revoke(bank: string, entities: readonly string[], at: Date): Promise<number> {
+    const unique = [...new Set(entities)];
+    let revoked = 0;
+    for (let i = 0; i < unique.length; i += REVOKE_CHUNK)
+      revoked += await this.revokeChunk(bank, unique.slice(i, i + REVOKE_CHUNK), at.toISOString());
+    return revoked;
+  }
+
+  private async revokeChunk(bank: string, entities: string[], at: string): Promise<number> {
+    const key = this.keys.authorization(bank);
+    let pending = entities;
+    let revoked = 0;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const raws = await this.redis.hmget(key, ...pending);
+      const tried: string[] = [];
+      const args: string[] = [];
+      pending.forEach((entity, i) => {
+        const raw = raws[i];
+        if (!raw) return;
+        const a = Stored.parse(JSON.parse(raw));
+        if (a.revokedAt !== null) return;
+        tried.push(entity);
+        args.push(entity, raw, JSON.stringify({ ...a, revokedAt: at }));
+      });
+      if (tried.length === 0) return revoked;
+      const done = (await this.redis.eval(HASH_CAS, 1, key, ...args)) as number[];
+      revoked += done.filter((d) => d === 1).length;
+      pending = tried.filter((_, i) => done[i] !== 1);
+      if (pending.length === 0) return revoked;
+    }
+    throw new Error(`authorisations of ${bank}: too much write contention`);
   }
 }

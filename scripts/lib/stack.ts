@@ -17,6 +17,8 @@ export interface StackOptions {
   brokerLockMs?: number;
   /** Idle time before a broker warms a spare enclave (large values: every job starts cold). */
   brokerWarmIdleMs?: number;
+  /** Start every broker with `--unsafe-no-sandbox`: enclaves run unsandboxed, results say `sandboxed: false`. */
+  unsafeNoSandbox?: boolean;
   /** Forward the processes' stderr (default: true). */
   showLogs?: boolean;
 }
@@ -106,11 +108,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   const startBroker = async (dir: string, name = `broker:${path.basename(dir)}`) => {
-    const lock = [
+    const flags = [
       ...(opts.brokerLockMs ? ['--lock-ms', String(opts.brokerLockMs)] : []),
       ...(opts.brokerWarmIdleMs ? ['--warm-idle-ms', String(opts.brokerWarmIdleMs)] : []),
+      ...(opts.unsafeNoSandbox ? ['--unsafe-no-sandbox'] : []),
     ];
-    const { child } = await launch(['enclave-worker/main.ts', '--domain', dir, ...lock], env, showLogs);
+    const { child } = await launch(['enclave-worker/main.ts', '--domain', dir, ...flags], env, showLogs);
     processes.set(name, child);
     return child;
   };

@@ -113,7 +113,7 @@ export async function apiFixture(name: string): Promise<ApiFixture> {
 export async function submitJob(fx: ApiFixture, scientistKey: string, entities: string[]): Promise<Job> {
   const ls = await fx.call('POST', '/v1/label-sets', scientistKey, {
     name: 'book',
-    rows: entities.map((entity, i) => ({ entity, label: i % 10 === 0 ? 1 : 0 })),
+    rows: entities.map((entity, i) => ({ entity, label: i % 5 === 0 ? 1 : 0 })),
   });
   if (ls.status !== 201) throw new Error(`label set upload failed: ${JSON.stringify(ls.body)}`);
   const job = await fx.call('POST', '/v1/jobs', scientistKey, {

@@ -19,25 +19,37 @@ export interface StackFixture {
   close(): Promise<void>;
 }
 
+/** A world generated once: its folder and summary. */
+type GeneratedWorld = Pick<StackFixture, 'world' | 'worldDir'>;
+
+/** Generates a fresh world in a temporary folder. */
+async function freshWorld(name: string, enterprises: number, seed: number): Promise<GeneratedWorld> {
+  const worldDir = await mkdtemp(path.join(os.tmpdir(), `jml-${name}-`));
+  const world = await generateWorld({ out: worldDir, enterprises, domains: 3, seed });
+  return { world, worldDir };
+}
+
 /**
+ * A lab on its own prefix over a fresh synthetic world, or over `reuseWorld` (another fixture's
+ * world, left in place by `close()`: its owner removes it).
+ *
  * @example
  * const fx = await stackFixture('e2e', { enterprises: 6000 }); … await fx.close();
+ * const twin = await stackFixture('e2e-unsafe', { reuseWorld: fx, unsafeNoSandbox: true });
  */
 export async function stackFixture(
   name: string,
-  opts: Partial<Pick<StackOptions, 'coordinatorLockMs' | 'brokerLockMs' | 'brokerWarmIdleMs'>> & {
+  opts: Partial<
+    Pick<StackOptions, 'coordinatorLockMs' | 'brokerLockMs' | 'brokerWarmIdleMs' | 'unsafeNoSandbox'>
+  > & {
     enterprises?: number;
     seed?: number;
+    reuseWorld?: GeneratedWorld;
   } = {},
 ): Promise<StackFixture> {
   const prefix = testPrefix(name);
-  const worldDir = await mkdtemp(path.join(os.tmpdir(), `jml-${name}-`));
-  const world = await generateWorld({
-    out: worldDir,
-    enterprises: opts.enterprises ?? 6000,
-    domains: 3,
-    seed: opts.seed ?? 11,
-  });
+  const { world, worldDir } =
+    opts.reuseWorld ?? (await freshWorld(name, opts.enterprises ?? 6000, opts.seed ?? 11));
   const redis = connectRedis(TEST_REDIS_URL);
   const make = async (role: 'operator' | 'bank-scientist' | 'risk-system', tenant: string) =>
     (await createApiKey(redis, labKeys(prefix), { role, tenant, name: role })).key;
@@ -55,6 +67,7 @@ export async function stackFixture(
     coordinatorLockMs: opts.coordinatorLockMs,
     brokerLockMs: opts.brokerLockMs,
     brokerWarmIdleMs: opts.brokerWarmIdleMs,
+    unsafeNoSandbox: opts.unsafeNoSandbox,
     showLogs: true,
   });
   return {
@@ -66,7 +79,7 @@ export async function stackFixture(
     async close() {
       await stack.stop();
       await dropPrefix(TEST_REDIS_URL, prefix);
-      await rm(worldDir, { recursive: true, force: true });
+      if (!opts.reuseWorld) await rm(worldDir, { recursive: true, force: true });
     },
   };
 }

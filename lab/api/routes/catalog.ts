@@ -1,6 +1,7 @@
 // Catalog and authorisation routes: what the domains offer, and which enterprises consented to which bank.
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { AuthorizationImport } from '../../../client-sdk/contract/resources.ts';
+import { AuthorizationImport, AuthorizationRevoke } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { type AuthEnv, actorOf, requireRole } from '../auth.ts';
 import { notFound } from '../http-error.ts';
@@ -36,22 +37,49 @@ export function domainRoutes(ctx: LabContext) {
   });
 }
 
+/** Revocations up to this many entities list them in the audit entry; larger ones carry a fingerprint. */
+const AUDIT_LISTED_ENTITIES = 100;
+
 /**
+ * Imports (`POST /`) and revokes (`POST /revoke`) enterprises' authorisations; operators only.
+ *
  * @example
  * app.route('/v1/authorizations', authorizationRoutes(ctx));
  */
 export function authorizationRoutes(ctx: LabContext) {
-  return new Hono<AuthEnv>().post('/', requireRole('operator'), async (c) => {
-    const p = c.get('principal');
-    const { grants } = await parseJson(c, AuthorizationImport);
-    const imported = await ctx.authorizations.grant(grants);
-    await ctx.audit.append({
-      kind: 'authorization.imported',
-      actor: actorOf(p),
-      tenant: p.tenant,
-      subject: '*',
-      details: { imported, banks: [...new Set(grants.map((g) => g.bank))] },
+  return new Hono<AuthEnv>()
+    .post('/', requireRole('operator'), async (c) => {
+      const p = c.get('principal');
+      const { grants } = await parseJson(c, AuthorizationImport);
+      const imported = await ctx.authorizations.grant(grants);
+      await ctx.audit.append({
+        kind: 'authorization.imported',
+        actor: actorOf(p),
+        tenant: p.tenant,
+        subject: '*',
+        details: { imported, banks: [...new Set(grants.map((g) => g.bank))] },
+      });
+      return c.json({ imported }, 201);
+    })
+    .post('/revoke', requireRole('operator'), async (c) => {
+      const p = c.get('principal');
+      const { bank, entities, reason } = await parseJson(c, AuthorizationRevoke);
+      const revoked = await ctx.authorizations.revoke(bank, entities, new Date());
+      const listed =
+        entities.length <= AUDIT_LISTED_ENTITIES
+          ? { entities }
+          : {
+              entitiesSha256: createHash('sha256')
+                .update([...entities].sort().join('\n'))
+                .digest('hex'),
+            };
+      await ctx.audit.append({
+        kind: 'authorization.revoked',
+        actor: actorOf(p),
+        tenant: p.tenant,
+        subject: bank,
+        details: { requested: entities.length, revoked, reason, ...listed },
+      });
+      return c.json({ revoked });
     });
-    return c.json({ imported }, 201);
-  });
 }

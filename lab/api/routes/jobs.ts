@@ -4,9 +4,11 @@ import { JobSpec } from '../../../client-sdk/contract/job-spec.ts';
 import { DecisionBody, type Job, type LabelSet } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { startJob } from '../../coordinator/start.ts';
+import { checkGrant } from '../../privacy/grants.ts';
 import { planJobEncoding, privacyReport, resolveDomains } from '../../privacy/report.ts';
 import { newId, nowIso } from '../../store/ids.ts';
 import { TransitionError } from '../../store/jobs.ts';
+import { BudgetExceededError } from '../../store/privacy-budget.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { parseJson } from '../validate.ts';
@@ -27,7 +29,7 @@ export function jobRoutes(ctx: LabContext) {
     id: string,
     p: AuthEnv['Variables']['principal'],
     decision: 'approved' | 'rejected',
-    note: string,
+    body: DecisionBody,
   ) {
     const current = await visibleJob(id, p);
     if (current.status !== 'pending_approval') {
@@ -37,22 +39,54 @@ export function jobRoutes(ctx: LabContext) {
         `job ${id} is ${current.status}; only pending jobs can be ${decision}`,
       );
     }
+    const personalFeatures = decision === 'approved' ? checkGrant(current, body.personalFeatures) : [];
     try {
       const job = await ctx.jobs.transition(id, decision, (j) => ({
         ...j,
-        decisions: [...j.decisions, { decision, by: actorOf(p), note, at: nowIso() }],
+        decisions: [
+          ...j.decisions,
+          { decision, by: actorOf(p), note: body.note, personalFeatures, at: nowIso() },
+        ],
       }));
       await ctx.audit.append({
         kind: `job.${decision}`,
         actor: actorOf(p),
         tenant: job.tenant,
         subject: id,
-        details: { note },
+        details: { note: body.note, personalFeatures },
       });
       if (decision === 'approved') await startJob(ctx, id);
+      // A job that never runs gives its privacy budget back.
+      else await ctx.budgets.refund(id, job.tenant);
       return job;
     } catch (err) {
       if (err instanceof TransitionError) throw new HttpError(409, 'conflict', err.message);
+      throw err;
+    }
+  }
+
+  /** The label set as a whole must clear the cohort floors; each domain's share is checked again when the run starts. */
+  function checkLabelCohorts(labelSet: LabelSet, spec: JobSpec) {
+    const { minCohort, minClassCohort } = spec.privacy;
+    const field = 'labels.labelSetId';
+    if (labelSet.rows < minCohort) {
+      const message = `the label set has ${labelSet.rows} rows, below the minimum cohort of ${minCohort}`;
+      throw new HttpError(400, 'cohort_too_small', message, field);
+    }
+    const smallest = Math.min(labelSet.positives, labelSet.rows - labelSet.positives);
+    if (smallest < minClassCohort) {
+      const message = `the label set has ${labelSet.positives} positive and ${labelSet.rows - labelSet.positives} negative rows; each class needs at least ${minClassCohort}`;
+      throw new HttpError(400, 'class_cohort_too_small', message, field);
+    }
+  }
+
+  /** ε is charged to every domain the job touches before the job exists: over a cap, nothing is stored. */
+  async function chargeBudget(job: Job, epsilon: number) {
+    try {
+      await ctx.budgets.charge(job.tenant, job.privacyReport.domains, epsilon, job.id);
+    } catch (err) {
+      if (err instanceof BudgetExceededError)
+        throw new HttpError(409, 'privacy_budget_exceeded', err.message, 'privacy.dp.epsilon');
       throw err;
     }
   }
@@ -78,6 +112,7 @@ export function jobRoutes(ctx: LabContext) {
             'labels.labelSetId',
           );
         }
+        checkLabelCohorts(labelSet, spec);
         const have = labelSet.bankFeatures;
         spec.bankFeatures.forEach((f, i) => {
           if (!have.includes(f)) {
@@ -100,13 +135,14 @@ export function jobRoutes(ctx: LabContext) {
         );
       }
       const encoding = planJobEncoding(spec, domains, labelSet);
+      const report = privacyReport(spec, labelSet, domains, encoding, ctx.policy.minRowsPerParameter);
       const now = nowIso();
       const job: Job = {
         id: newId('job'),
         tenant: p.tenant,
         status: 'pending_approval',
         spec,
-        privacyReport: privacyReport(spec, labelSet, domains, encoding),
+        privacyReport: report,
         encoding,
         submittedBy: actorOf(p),
         createdAt: now,
@@ -117,8 +153,21 @@ export function jobRoutes(ctx: LabContext) {
         modelId: null,
         error: null,
       };
-      await ctx.jobs.create(job);
-      await ctx.audit.append({ kind: 'job.submitted', actor: actorOf(p), tenant: p.tenant, subject: job.id });
+      const dp = spec.privacy.dp;
+      if (dp) await chargeBudget(job, dp.epsilon);
+      try {
+        await ctx.jobs.create(job);
+      } catch (err) {
+        await ctx.budgets.refund(job.id, job.tenant);
+        throw err;
+      }
+      await ctx.audit.append({
+        kind: 'job.submitted',
+        actor: actorOf(p),
+        tenant: p.tenant,
+        subject: job.id,
+        details: dp ? { dpEpsilon: dp.epsilon, domains: report.domains } : undefined,
+      });
       return c.json(job, 201);
     })
     .get('/', requireRole('bank-scientist', 'operator'), async (c) => {
@@ -140,11 +189,11 @@ export function jobRoutes(ctx: LabContext) {
       return jobEvents(c, ctx, job);
     })
     .post('/:id/approve', requireRole('operator'), async (c) => {
-      const { note } = await parseJson(c, DecisionBody);
-      return c.json(await decide(c.req.param('id'), c.get('principal'), 'approved', note));
+      const body = await parseJson(c, DecisionBody);
+      return c.json(await decide(c.req.param('id'), c.get('principal'), 'approved', body));
     })
     .post('/:id/reject', requireRole('operator'), async (c) => {
-      const { note } = await parseJson(c, DecisionBody);
-      return c.json(await decide(c.req.param('id'), c.get('principal'), 'rejected', note));
+      const body = await parseJson(c, DecisionBody);
+      return c.json(await decide(c.req.param('id'), c.get('principal'), 'rejected', body));
     });
 }

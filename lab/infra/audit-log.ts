@@ -1,7 +1,7 @@
 // The audit log: an append-only Redis stream whose entries each carry the SHA-256 of the previous one.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { LabKeys } from '../infra/redis.ts';
+import type { LabKeys } from './redis.ts';
 
 export interface AuditEvent {
   kind: string;
