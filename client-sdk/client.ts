@@ -8,6 +8,8 @@ import {
   AuthorizationImportResult,
   type AuthorizationRevokeInput,
   AuthorizationRevokeResult,
+  type BudgetCap,
+  BudgetList,
   Catalog,
   Job,
   JobEvent,
@@ -80,12 +82,35 @@ export class LabClient {
     get: (id: string) => this.request('GET', `/v1/label-sets/${encodeURIComponent(id)}`, LabelSet),
   };
 
+  readonly privacy = {
+    /**
+     * The privacy-budget ledger: ε spent and left per domain (a bank sees its own; operators name the bank).
+     *
+     * @example
+     * const { data } = await lab.privacy.budgets(); // [{ domain, cap, spent, remaining }]
+     */
+    budgets: (bank?: string) =>
+      this.request(
+        'GET',
+        `/v1/privacy/budgets${bank ? `?bank=${encodeURIComponent(bank)}` : ''}`,
+        BudgetList,
+      ),
+    /**
+     * Operators: caps the ε a bank may spend on one domain's data.
+     *
+     * @example
+     * await lab.privacy.setCap({ bank: 'bank-a', domain: 'd-bj', epsilonCap: 5 });
+     */
+    setCap: (cap: BudgetCap) => this.request('PUT', '/v1/privacy/budgets', BudgetList, cap),
+  };
+
   readonly jobs = {
     submit: (spec: JobSpecInput) => this.request('POST', '/v1/jobs', Job, spec),
     get: (id: string) => this.request('GET', `/v1/jobs/${encodeURIComponent(id)}`, Job),
     list: async () => (await this.request('GET', '/v1/jobs', JobList)).data,
-    approve: (id: string, note = '') =>
-      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note }),
+    /** Approves a pending job; a job with personal features needs each of them in `personalFeatures`. */
+    approve: (id: string, note = '', grant: { personalFeatures?: string[] } = {}) =>
+      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note, ...grant }),
     reject: (id: string, note = '') =>
       this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/reject`, Job, { note }),
     /**

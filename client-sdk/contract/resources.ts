@@ -387,3 +387,26 @@ export const AuthorizationRevoke = z
 export type AuthorizationRevoke = z.infer<typeof AuthorizationRevoke>;
 export type AuthorizationRevokeInput = z.input<typeof AuthorizationRevoke>;
 export const AuthorizationRevokeResult = z.object({ revoked: z.int() });
+
+/** One (bank, domain) line of the privacy-budget ledger. */
+export const BudgetLine = z.object({
+  domain: z.string(),
+  cap: z.number(),
+  spent: z.number(),
+  remaining: z.number(),
+});
+export const BudgetList = z.object({ bank: z.string(), data: z.array(BudgetLine) });
+export type BudgetList = z.infer<typeof BudgetList>;
+
+/**
+ * Operator's cap on the ε one bank may spend on one domain's data (`PUT /v1/privacy/budgets`).
+ *
+ * @example
+ * BudgetCap.parse({ bank: 'bank-a', domain: 'd-bj', epsilonCap: 5 });
+ */
+export const BudgetCap = z.strictObject({
+  bank: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a tenant id'),
+  domain: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'a domain id'),
+  epsilonCap: z.number().min(0).max(1000),
+});
+export type BudgetCap = z.infer<typeof BudgetCap>;

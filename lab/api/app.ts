@@ -11,6 +11,7 @@ import { authorizationRoutes, catalogRoutes, domainRoutes } from './routes/catal
 import { jobRoutes } from './routes/jobs.ts';
 import { labelSetRoutes } from './routes/label-sets.ts';
 import { modelRoutes } from './routes/models.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 
 const MiB = 1024 * 1024;
 /** Statuses of a refused request (the caller asked for something it may not, or sent something wrong). */
@@ -70,6 +71,7 @@ export function createApp(ctx: LabContext) {
     ['/v1/authorizations', 64 * MiB],
     ['/v1/jobs', 4 * MiB],
     ['/v1/models', 4 * MiB],
+    ['/v1/privacy', 64 * 1024],
   ];
   for (const [path, maxSize] of limits) {
     app.use(path, bodyLimit({ maxSize, onError: tooLarge }));
@@ -82,6 +84,7 @@ export function createApp(ctx: LabContext) {
   app.route('/v1/catalog', catalogRoutes(ctx));
   app.route('/v1/domains', domainRoutes(ctx));
   app.route('/v1/authorizations', authorizationRoutes(ctx));
+  app.route('/v1/privacy', privacyRoutes(ctx));
   return app;
 }
 export type LabApp = ReturnType<typeof createApp>;

@@ -13,6 +13,7 @@ import {
 import { RoundResult, ScoreResultBody } from '../../enclave-worker/protocol.ts';
 import type { ScoreTask, TrainSetup } from '../../lab/infra/task-protocol.ts';
 import { evaluationShape } from '../../models/evaluation.ts';
+import type { RoundInstruction } from '../../models/strategy.ts';
 
 const d = 3;
 const setup: TrainSetup = {
@@ -37,7 +38,11 @@ const honest = () => ({
 });
 
 /** Runs a reply through the guard the way the broker does; returns the refusal code or 'passed'. */
-function guard(reply: unknown, instruction = newton, maxBytes = setup.egress.maxPayloadBytes): string {
+function guard(
+  reply: unknown,
+  instruction: RoundInstruction = newton,
+  maxBytes = setup.egress.maxPayloadBytes,
+): string {
   try {
     const body = guardedParse(RoundResult, reply, maxBytes);
     checkUpdate(body.update, setup, instruction, loaded);
@@ -77,7 +82,9 @@ describe('red team: enclave replies carrying rows', () => {
 
   it('attack: a vector of another length (a few rows packed in) — control: declared shape → shape_mismatch', () => {
     const reply = honest();
-    expect(guard({ ...reply, update: { ...reply.update, grad: [0, 0, 0, 0, 41.5, 7] } })).toBe('shape_mismatch');
+    expect(guard({ ...reply, update: { ...reply.update, grad: [0, 0, 0, 0, 41.5, 7] } })).toBe(
+      'shape_mismatch',
+    );
   });
 
   it('attack: an oversized payload — control: payload cap → payload_too_large (checked before parsing)', () => {
