@@ -47,11 +47,16 @@ export async function worldReplica(
     tables.set(d.id, await loadDomainTable(dir, await loadManifest(dir)));
   }
   const file = path.join(fx.worldDir, 'banks', fx.world.bank, 'authorizations.csv');
-  const latest = new Map((await readAuthorizations(file)).filter((g) => g.bank === fx.world.bank).map((g) => [g.entity, g]));
+  const latest = new Map(
+    (await readAuthorizations(file)).filter((g) => g.bank === fx.world.bank).map((g) => [g.entity, g]),
+  );
   const t = now.getTime();
   const consented = new Set(
     [...latest.values()]
-      .filter((g) => g.purposes.includes('modelling') && Date.parse(g.grantedAt) <= t && t < Date.parse(g.expiresAt))
+      .filter(
+        (g) =>
+          g.purposes.includes('modelling') && Date.parse(g.grantedAt) <= t && t < Date.parse(g.expiresAt),
+      )
       .map((g) => g.entity),
   );
   return { domains, tables, consented };
