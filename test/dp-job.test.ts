@@ -2,11 +2,11 @@
 // mechanism in the lineage; ε is charged per (bank, domain) at submit, refused over the cap, and
 // given back when a job is rejected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabApiError } from '../client-sdk/errors.ts';
 import { connectRedis } from '../lab/infra/redis.ts';
 import { auditEntries } from './helpers/audit-entries.ts';
 import { type BankSession, bankSession } from './helpers/bank-session.ts';
 import { TEST_REDIS_URL } from './helpers/redis.ts';
+import { refusalOf } from './helpers/refusal.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
 describe('differential privacy and the budget ledger', () => {
@@ -65,13 +65,10 @@ describe('differential privacy and the budget ledger', () => {
 
   it('a job that would exceed the cap is refused at submit: 409 privacy_budget_exceeded naming privacy.dp.epsilon, nothing stored or charged', async () => {
     const before = (await s.scientist.jobs.list()).length;
-    const err = await dpJob(2.5).then(
-      () => null,
-      (e: unknown) => e as LabApiError,
-    );
-    expect(err?.status).toBe(409);
-    expect(err?.code).toBe('privacy_budget_exceeded');
-    expect(err?.field).toBe('privacy.dp.epsilon');
+    const err = await refusalOf(dpJob(2.5));
+    expect(err.status).toBe(409);
+    expect(err.code).toBe('privacy_budget_exceeded');
+    expect(err.field).toBe('privacy.dp.epsilon');
     expect((await s.scientist.jobs.list()).length).toBe(before);
     for (const v of Object.values(await spent())) expect(v).toBeCloseTo(3, 9);
     const refused = await auditEntries(redis, fx.prefix, 'request.refused');
@@ -86,11 +83,8 @@ describe('differential privacy and the budget ledger', () => {
     const domain = fx.world.domains[0]!.id;
     const raised = await s.operator.privacy.setCap({ bank: fx.world.bank, domain, epsilonCap: 8 });
     expect(raised.data[0]).toMatchObject({ domain, cap: 8, spent: 3, remaining: 5 });
-    const err = await s.scientist.privacy.setCap({ bank: fx.world.bank, domain, epsilonCap: 100 }).then(
-      () => null,
-      (e: unknown) => e as LabApiError,
-    );
-    expect(err?.status).toBe(403);
+    const err = await refusalOf(s.scientist.privacy.setCap({ bank: fx.world.bank, domain, epsilonCap: 100 }));
+    expect(err.status).toBe(403);
   });
 
   it('a DP MLP job (DP-FedAvg) trains through the enclaves and records its mechanism', async () => {

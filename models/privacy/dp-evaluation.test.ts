@@ -4,7 +4,7 @@ import { EVAL_BINS, localEvaluation, metricsFromHistograms } from '../evaluation
 import type { Update } from '../strategy.ts';
 import { seededRandom } from '../testing/random.ts';
 import { gaussianSigma } from './accounting.ts';
-import { privatizeEvaluation } from './dp-evaluation.ts';
+import { DP_EVAL_BINS, privatizeEvaluation } from './dp-evaluation.ts';
 import { TEST_SEEDS } from './fixtures.ts';
 
 const seed = TEST_SEEDS[0];
@@ -32,37 +32,39 @@ describe('privatizeEvaluation', () => {
     expect(metricsFromHistograms(noisy).rows).toBeGreaterThan(0);
   });
 
-  it('clamps counts at 0, psum to [0, pos + neg] per bin, and the losses at 0', () => {
-    const noisy = privatizeEvaluation(flat(0, 0), 0.01, seed, 'empty');
-    expect(noisy['pos']!.every((v) => v >= 0)).toBe(true);
-    expect(noisy['neg']!.every((v) => v >= 0)).toBe(true);
-    expect(noisy['psum']!.every((v, b) => v >= 0 && v <= noisy['pos']![b]! + noisy['neg']![b]!)).toBe(true);
-    expect(noisy['logLoss']![0]).toBeGreaterThanOrEqual(0);
-    expect(noisy['brier']![0]).toBeGreaterThanOrEqual(0);
-    // Noise did reach the counts: some bins are positive, none negative.
-    expect(noisy['pos']!.some((v) => v > 0)).toBe(true);
-    expect(noisy['psum']!.some((v, b) => v === noisy['pos']![b]! + noisy['neg']![b]! && v > 0)).toBe(true);
+  it('keeps counts ≥ 0 and psum within [0, pos + neg] without adding rows on average (no clamping bias)', () => {
+    const empty = flat(0, 0);
+    const totals: number[] = [];
+    for (let k = 0; k < 200; k++) {
+      const noisy = privatizeEvaluation(empty, 0.01, seed, `empty-${k}`);
+      expect(noisy['pos']!.every((v) => v >= 0)).toBe(true);
+      expect(noisy['neg']!.every((v) => v >= 0)).toBe(true);
+      expect(
+        noisy['psum']!.every((v, b) => v >= 0 && v <= noisy['pos']![b]! + noisy['neg']![b]! + 1e-9),
+      ).toBe(true);
+      expect(noisy['logLoss']![0]).toBeGreaterThanOrEqual(0);
+      totals.push(noisy['pos']!.reduce((a, v) => a + v, 0));
+    }
+    // Flooring each of 50 empty bins at 0 would add ≈ 50·σ/√(2π) ≈ 345 rows at σ ≈ 17.3 (measured
+    // before this fit: AUC pinned near 0.5); the isotonic fit of the running total adds a sixth of it.
+    const sigma = gaussianSigma(Math.sqrt(6), 0.01);
+    const clampBias = (DP_EVAL_BINS * sigma) / Math.sqrt(2 * Math.PI);
+    const mean = totals.reduce((a, v) => a + v, 0) / totals.length;
+    expect(mean).toBeLessThan(clampBias / 4);
   });
 
-  it('adds noise of σ = √6/√(2ρ) to the counts and σ·(−ln 1e-15) to the log loss', () => {
-    const rho = 0.5;
-    const sigma = gaussianSigma(Math.sqrt(6), rho);
-    const noisy = privatizeEvaluation(crowded, rho, seed, 'scale');
-    for (const key of ['pos', 'neg', 'psum']) {
-      const e = noisy[key]!.map((v) => v - 5000);
-      const sd = Math.sqrt(e.reduce((a, v) => a + v * v, 0) / e.length);
-      expect(Math.abs(sd / sigma - 1)).toBeLessThan(0.1);
+  it('keeps the totals unbiased and AUC close on a holdout of 3,000 rows at a moderate ρ', () => {
+    const exact = metricsFromHistograms(clean);
+    const aucs: number[] = [];
+    const rows: number[] = [];
+    for (let k = 0; k < 50; k++) {
+      const m = metricsFromHistograms(privatizeEvaluation(clean, 0.5, seed, `auc-${k}`));
+      aucs.push(m.auc);
+      rows.push(m.rows);
     }
-    const logLossNoise: number[] = [];
-    const brierNoise: number[] = [];
-    for (let k = 0; k < 200; k++) {
-      const u = privatizeEvaluation(crowded, rho, seed, `scale-${k}`);
-      logLossNoise.push(u['logLoss']![0]! - 1e6);
-      brierNoise.push(u['brier']![0]! - 1e6);
-    }
-    const rms = (v: number[]) => Math.sqrt(v.reduce((a, e) => a + e * e, 0) / v.length);
-    expect(Math.abs(rms(logLossNoise) / (sigma * -Math.log(1e-15)) - 1)).toBeLessThan(0.2);
-    expect(Math.abs(rms(brierNoise) / sigma - 1)).toBeLessThan(0.2);
+    const avg = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+    expect(Math.abs(avg(rows) - 3000)).toBeLessThan(30);
+    expect(Math.abs(avg(aucs) - exact.auc)).toBeLessThan(0.02);
   });
 
   it('is reproducible per (seed, label) and differs across labels', () => {

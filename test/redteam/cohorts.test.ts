@@ -4,12 +4,12 @@
 // its broker's egress guard on the domain's own share.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabApiError } from '../../client-sdk/errors.ts';
 import { connectRedis } from '../../lab/infra/redis.ts';
 import { readLabels } from '../../scripts/lib/world-files.ts';
 import { auditEntries } from '../helpers/audit-entries.ts';
 import { type BankSession, bankSession } from '../helpers/bank-session.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
+import { refusalOf } from '../helpers/refusal.ts';
 import { type StackFixture, stackFixture } from '../helpers/stack-fixture.ts';
 
 describe('red team: tiny cohorts', () => {
@@ -38,14 +38,6 @@ describe('red team: tiny cohorts', () => {
       features: fx.world.commonFeatures,
     });
   };
-  const refusal = async (p: Promise<unknown>) => {
-    const err = await p.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(LabApiError);
-    return err as LabApiError;
-  };
   const refusedAudits = async (code: string) =>
     (await auditEntries(redis, fx.prefix, 'request.refused')).filter(
       (e) => e.subject === 'POST /v1/jobs' && e.details?.code === code,
@@ -53,7 +45,7 @@ describe('red team: tiny cohorts', () => {
 
   it('attack: a label set of 5 enterprises — control: cohort floor at submit → 400 cohort_too_small, audited, nothing stored', async () => {
     const before = (await s.operator.jobs.list()).length;
-    const err = await refusal(submit('five', rows.slice(0, 5)));
+    const err = await refusalOf(submit('five', rows.slice(0, 5)));
     expect(err.status).toBe(400);
     expect(err.code).toBe('cohort_too_small');
     expect(err.field).toBe('labels.labelSetId');
@@ -64,7 +56,7 @@ describe('red team: tiny cohorts', () => {
 
   it('attack: a label set with a single defaulter — control: per-class floor at submit → 400 class_cohort_too_small, audited', async () => {
     const one = rows.map((r, i) => ({ ...r, label: (i === 0 ? 1 : 0) as 0 | 1 }));
-    const err = await refusal(submit('one-positive', one));
+    const err = await refusalOf(submit('one-positive', one));
     expect(err.status).toBe(400);
     expect(err.code).toBe('class_cohort_too_small');
     expect(err.message).toMatch(/1 positive .* each class needs at least 20/);

@@ -3,12 +3,12 @@
 // that bypasses the lab, the domain broker's egress guard with the domain's own manifest.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabApiError } from '../../client-sdk/errors.ts';
 import { connectRedis, labKeys, queueNames } from '../../lab/infra/redis.ts';
 import type { TrainTask } from '../../lab/infra/task-protocol.ts';
 import { auditEntries } from '../helpers/audit-entries.ts';
 import { type BankSession, bankSession } from '../helpers/bank-session.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
+import { refusalOf } from '../helpers/refusal.ts';
 import { type StackFixture, stackFixture } from '../helpers/stack-fixture.ts';
 
 describe('red team: identifiers and oversized models', () => {
@@ -25,14 +25,6 @@ describe('red team: identifiers and oversized models', () => {
     await fx?.close();
   });
 
-  const refusal = async (p: Promise<unknown>) => {
-    const err = await p.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(LabApiError);
-    return err as LabApiError;
-  };
   const spec = (over: Record<string, unknown>) => ({
     name: 'red team',
     purpose: 'red team',
@@ -46,7 +38,7 @@ describe('red team: identifiers and oversized models', () => {
 
   it('attack: the entity id as a feature — control: the catalog publishes no key column → 400 naming the field, audited', async () => {
     const features = ['registration.entity_id', ...fx.world.commonFeatures];
-    const err = await refusal(s.scientist.jobs.submit(spec({ features })));
+    const err = await refusalOf(s.scientist.jobs.submit(spec({ features })));
     expect(err.status).toBe(400);
     expect(err.field).toBe('features.0');
     const audits = await refused('invalid_request');
@@ -99,7 +91,9 @@ describe('red team: identifiers and oversized models', () => {
 
   it('attack: an MLP with more parameters than rows / 20, able to memorise rows — control: rows-per-parameter floor at submit → 400 too_many_parameters, audited, nothing stored', async () => {
     const before = (await s.operator.jobs.list()).length;
-    const err = await refusal(s.scientist.jobs.submit(spec({ model: { kind: 'mlp', hidden: [256, 256] } })));
+    const err = await refusalOf(
+      s.scientist.jobs.submit(spec({ model: { kind: 'mlp', hidden: [256, 256] } })),
+    );
     expect(err.status).toBe(400);
     expect(err.code).toBe('too_many_parameters');
     expect(err.field).toBe('model');
