@@ -19,7 +19,7 @@ function flat(perBin: number, losses: number): Update {
   return { pos: bins(), neg: bins(), psum: bins(), logLoss: [losses], brier: [losses] };
 }
 
-/** Every bin holding many rows of both classes, so no clamp moves the noise. */
+/** Every bin holding many rows of both classes, so no post-processing moves the noise. */
 const crowded = flat(5000, 1e6);
 
 describe('privatizeEvaluation', () => {
@@ -65,6 +65,36 @@ describe('privatizeEvaluation', () => {
     const avg = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
     expect(Math.abs(avg(rows) - 3000)).toBeLessThan(30);
     expect(Math.abs(avg(aucs) - exact.auc)).toBeLessThan(0.02);
+  });
+
+  it('adds noise of σ = √6/√(2ρ) to the coarse counts and σ·(−ln 1e-15) to the log loss', () => {
+    const rho = 0.5;
+    const sigma = gaussianSigma(Math.sqrt(6), rho);
+    const width = EVAL_BINS / DP_EVAL_BINS;
+    // Crowded bins: every running count rises steeply, so the isotonic fit never pools and the
+    // coarse counts show the raw noise.
+    const errors: Record<string, number[]> = { pos: [], neg: [], psum: [] };
+    for (let k = 0; k < 20; k++) {
+      const noisy = privatizeEvaluation(crowded, rho, seed, `scale-bins-${k}`);
+      for (const key of Object.keys(errors)) {
+        for (let g = 0; g < DP_EVAL_BINS; g++)
+          errors[key]!.push(noisy[key]![g * width + width / 2]! - 5000 * width);
+      }
+    }
+    for (const e of Object.values(errors)) {
+      const sd = Math.sqrt(e.reduce((acc, v) => acc + v * v, 0) / e.length);
+      expect(Math.abs(sd / sigma - 1)).toBeLessThan(0.1);
+    }
+    const logLossNoise: number[] = [];
+    const brierNoise: number[] = [];
+    for (let k = 0; k < 200; k++) {
+      const u = privatizeEvaluation(crowded, rho, seed, `scale-${k}`);
+      logLossNoise.push(u['logLoss']![0]! - 1e6);
+      brierNoise.push(u['brier']![0]! - 1e6);
+    }
+    const rms = (v: number[]) => Math.sqrt(v.reduce((acc, e) => acc + e * e, 0) / v.length);
+    expect(Math.abs(rms(logLossNoise) / (sigma * -Math.log(1e-15)) - 1)).toBeLessThan(0.2);
+    expect(Math.abs(rms(brierNoise) / sigma - 1)).toBeLessThan(0.2);
   });
 
   it('is reproducible per (seed, label) and differs across labels', () => {
