@@ -119,8 +119,20 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   /** What each job's enclave loaded (row and class counts), for the egress guard's cohort and row-shape checks. */
   const loads = new Map<string, z.infer<typeof LoadResult>>();
   let scorer: Promise<EnclaveProcess> | null = null;
+  // What the broker sees of an enclave going wrong is audited: its own denials are silent.
+  const onIncident = (reason: string) => {
+    void audit
+      .append({
+        kind: 'enclave.incident',
+        actor,
+        tenant: 'platform',
+        subject: manifest.id,
+        details: { reason },
+      })
+      .catch((err: Error) => console.error(`broker ${manifest.id}: audit failed: ${err.message}`));
+  };
   const startWarm = async () => {
-    const enclave = await EnclaveProcess.start(dir, limits, { sandboxed });
+    const enclave = await EnclaveProcess.start(dir, limits, { sandboxed, onIncident });
     await enclave.request({ type: 'warm' });
     return enclave;
   };

@@ -17,6 +17,11 @@ export interface EnclaveLimits {
 export interface EnclaveStartOptions {
   /** false only in the broker's unsafe development mode (`--unsafe-no-sandbox`). Default true. */
   sandboxed?: boolean;
+  /**
+   * Told why the broker killed the enclave or why it died unasked (time or memory limit, a
+   * malformed message, an exit mid-request), so the broker can audit it.
+   */
+  onIncident?: (reason: string) => void;
 }
 
 export const defaultLimits: EnclaveLimits = { memoryMiB: 4096, requestTimeoutMs: 10 * 60_000 };
@@ -39,6 +44,8 @@ type Request = ToEnclave extends infer M ? (M extends { id: number } ? Omit<M, '
 export class EnclaveProcess {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Set when the broker kills the enclave itself, so its exit is not reported as an incident. */
+  private killed = false;
   lastUsed = Date.now();
 
   private constructor(
@@ -47,11 +54,13 @@ export class EnclaveProcess {
     /** Whether the enclave runs in the sandbox; the broker marks every result with it. */
     readonly sandboxed: boolean,
     private readonly limits: EnclaveLimits,
+    private readonly onIncident: (reason: string) => void,
   ) {
     const rssMiB = limits.rssMiB ?? 2 * limits.memoryMiB;
     const stopWatchdog = watchRss(child.pid ?? 0, rssMiB, (rss) => {
       const why = `enclave exceeded its memory limit of ${rssMiB} MiB (resident ${Math.round(rss)} MiB) and was killed`;
       console.error(why);
+      this.incident(why);
       this.kill();
       this.failAll(new Error(why));
     });
@@ -59,14 +68,24 @@ export class EnclaveProcess {
     child.on('error', (err) => this.failAll(new Error(`enclave process: ${err.message}`)));
     child.on('exit', (code, signal) => {
       stopWatchdog();
+      if (this.pending.size > 0 && !this.killed)
+        this.incident(`enclave exited mid-request (${signal ?? code})`);
       this.failAll(new Error(`enclave exited (${signal ?? code})`));
     });
+  }
+
+  private incident(reason: string): void {
+    try {
+      this.onIncident(reason);
+    } catch {
+      // Reporting must never take the broker down with the enclave.
+    }
   }
 
   static async start(
     domainDir: string,
     limits: EnclaveLimits = defaultLimits,
-    { sandboxed = true }: EnclaveStartOptions = {},
+    { sandboxed = true, onIncident = () => undefined }: EnclaveStartOptions = {},
   ): Promise<EnclaveProcess> {
     if (!sandboxed) console.error(unsafeWarning(`an enclave of ${domainDir} starts`));
     // The launcher gives the enclave a clean environment and, sandboxed, its namespaces and grants.
@@ -94,7 +113,7 @@ export class EnclaveProcess {
         }
         child.removeAllListeners('exit');
         child.removeAllListeners('error');
-        resolve(new EnclaveProcess(child, m.data.backend, sandboxed, limits));
+        resolve(new EnclaveProcess(child, m.data.backend, sandboxed, limits, onIncident));
       });
     });
   }
@@ -109,10 +128,10 @@ export class EnclaveProcess {
     return new Promise((resolve, reject) => {
       if (!this.alive) return reject(new Error('enclave is not running'));
       const timer = setTimeout(() => {
+        const why = `enclave exceeded its time limit of ${this.limits.requestTimeoutMs} ms and was killed`;
+        this.incident(why);
         this.kill();
-        reject(
-          new Error(`enclave exceeded its time limit of ${this.limits.requestTimeoutMs} ms and was killed`),
-        );
+        reject(new Error(why));
       }, this.limits.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.child.send({ ...message, id });
@@ -120,12 +139,14 @@ export class EnclaveProcess {
   }
 
   kill(): void {
+    this.killed = true;
     if (this.alive) this.child.kill('SIGKILL');
   }
 
   private onMessage(raw: unknown): void {
     const m = FromEnclave.safeParse(raw);
     if (!m.success || m.data.type === 'ready') {
+      this.incident('enclave sent a malformed message and was killed');
       this.kill();
       this.failAll(new Error('enclave sent a malformed message; killed'));
       return;

@@ -29,11 +29,18 @@ describe('red team: enclave limits', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('attack: a request that runs past its time limit — control: wall-clock limit → enclave killed, request fails naming the limit', async () => {
-    const enclave = await EnclaveProcess.start(dir, { memoryMiB: 1024, requestTimeoutMs: 50 });
+    const incidents: string[] = [];
+    const enclave = await EnclaveProcess.start(
+      dir,
+      { memoryMiB: 1024, requestTimeoutMs: 50 },
+      { onIncident: (r) => incidents.push(r) },
+    );
     const started = Date.now();
     await expect(enclave.request({ type: 'warm' })).rejects.toThrow(
       /enclave exceeded its time limit of 50 ms and was killed/,
     );
+    // The broker audits what it is told here as `enclave.incident`.
+    expect(incidents).toEqual(['enclave exceeded its time limit of 50 ms and was killed']);
     expect(Date.now() - started).toBeLessThan(5_000);
     await new Promise((r) => setTimeout(r, 200));
     expect(enclave.alive).toBe(false);
@@ -45,16 +52,27 @@ describe('red team: enclave limits', () => {
     const idle = treeRssMiB((probe as unknown as { child: { pid: number } }).child.pid);
     probe.kill();
     const cap = Math.ceil(idle + 8);
-    const enclave = await EnclaveProcess.start(dir, {
-      memoryMiB: 1024,
-      requestTimeoutMs: 60_000,
-      rssMiB: cap,
-    });
-    await expect(enclave.request({ type: 'warm' })).rejects.toThrow(
-      new RegExp(`enclave exceeded its memory limit of ${cap} MiB \\(resident \\d+ MiB\\) and was killed`),
+    const incidents: string[] = [];
+    const enclave = await EnclaveProcess.start(
+      dir,
+      { memoryMiB: 1024, requestTimeoutMs: 60_000, rssMiB: cap },
+      { onIncident: (r) => incidents.push(r) },
     );
-    await new Promise((r) => setTimeout(r, 200));
+    const breach = new RegExp(
+      `enclave exceeded its memory limit of ${cap} MiB \\(resident \\d+ MiB\\) and was killed`,
+    );
+    const warm = enclave.request({ type: 'warm' }).then(
+      () => 'answered before the next check',
+      (err: Error) => err.message,
+    );
+    // The watchdog samples the resident set every second: the breach is caught within about that.
+    for (let i = 0; i < 50 && incidents.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatch(breach);
     expect(enclave.alive).toBe(false);
+    const outcome = await warm;
+    if (outcome !== 'answered before the next check') expect(outcome).toMatch(breach);
+    await expect(enclave.request({ type: 'warm' })).rejects.toThrow(/enclave is not running/);
   });
 
   it('within its limits the same request succeeds (the limits are not what fails it)', async () => {
