@@ -27,13 +27,17 @@ const { values } = parseArgs({
     aggregation: { type: 'string', default: 'plain' },
     data: { type: 'string', default: path.resolve('..', 'shared', 'data', 'fate') },
     json: { type: 'boolean', default: false },
+    /** Differential privacy for the job (logistic, mlp): its ε; `--l2` then sets the penalty. */
+    'dp-epsilon': { type: 'string' },
+    l2: { type: 'string' },
   },
 });
+const dpEpsilon = values['dp-epsilon'] === undefined ? undefined : Number(values['dp-epsilon']);
 const split = values.split as 'vertical' | 'horizontal';
 const kind = values.model as ModelSpec['kind'];
 if (!['vertical', 'horizontal'].includes(split) || !['logistic', 'scorecard', 'mlp'].includes(kind)) {
   console.error(
-    'usage: npm run quality -- --split vertical|horizontal --model logistic|scorecard|mlp [--aggregation plain|ckks] [--data DIR] [--json]',
+    'usage: npm run quality -- --split vertical|horizontal --model logistic|scorecard|mlp [--aggregation plain|ckks] [--dp-epsilon E [--l2 L]] [--data DIR] [--json]',
   );
   process.exit(2);
 }
@@ -142,10 +146,12 @@ async function main(): Promise<void> {
     const bank = new LabClient({ baseUrl: stack.url, apiKey: keys.scientist });
     await waitForDomains(ops, fate.domainDirs.length);
 
+    const model = values.l2 === undefined ? MODEL[kind] : { ...MODEL[kind], l2: Number(values.l2) };
     const base = {
       name: `fate-${split}-${kind}`,
       purpose: 'public-data quality check',
-      model: MODEL[kind],
+      model,
+      ...(dpEpsilon === undefined ? {} : { privacy: { dp: { epsilon: dpEpsilon } } }),
       aggregation: values.aggregation as 'plain' | 'ckks',
       encoding: { missingIndicators: true, minCategoryCount: 50 },
     };
@@ -200,7 +206,8 @@ async function main(): Promise<void> {
         holdoutRows: joint.model.metrics.rows,
         bankOnlyAuc: bankOnly.model.metrics.auc,
         backend: joint.model.backend,
-        ...(kind === 'logistic' ? await exactness(fate, data, joint) : {}),
+        ...(kind === 'logistic' && dpEpsilon === undefined ? await exactness(fate, data, joint) : {}),
+        ...(dpEpsilon === undefined ? {} : { dp: joint.model.privacy.dp }),
         ...(kind === 'scorecard' ? await scorecardFacts(bank, joint.model) : {}),
       };
     } else {
@@ -221,7 +228,8 @@ async function main(): Promise<void> {
         wallMs: out.wallMs,
         testRows: test.rows,
         backend: out.model.backend,
-        ...(kind === 'logistic' ? await exactness(fate, data, out) : {}),
+        ...(kind === 'logistic' && dpEpsilon === undefined ? await exactness(fate, data, out) : {}),
+        ...(dpEpsilon === undefined ? {} : { dp: out.model.privacy.dp }),
       };
     }
     console.log(JSON.stringify({ split, model: kind, aggregation: values.aggregation, ...result }));
