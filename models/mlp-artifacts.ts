@@ -1,8 +1,8 @@
 // Exports a fitted MLP as TensorFlow.js layers-model artifacts, for banks to download and load anywhere.
 
-import type * as tf from '@tensorflow/tfjs';
 import type { MlpModel } from './mlp-model.ts';
 import { buildNetwork, checkWeights } from './mlp-network.ts';
+import type * as tf from './tf.ts';
 
 /**
  * In-memory TF.js model artifacts: Keras-style topology JSON, weight manifest and one float32

@@ -2,7 +2,6 @@
 // FedAvg: McMahan et al., "Communication-Efficient Learning of Deep Networks from Decentralized
 // Data", AISTATS 2017. Adam: Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015.
 
-import * as tf from '@tensorflow/tfjs';
 import { type MlpConfig, mlpLayers } from './mlp-config.ts';
 import {
   buildNetwork,
@@ -14,6 +13,7 @@ import {
 } from './mlp-network.ts';
 import { mixSeed, SEED_TAG, shuffled, splitIndices } from './mlp-random.ts';
 import type { LocalRows, Update } from './strategy.ts';
+import * as tf from './tf.ts';
 
 /** Where the standardised inputs and the split live in a job's enclave cache (one slot). */
 const DESIGN_SLOT = 'mlp:design';

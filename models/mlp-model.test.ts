@@ -1,5 +1,5 @@
 // Tests of the MLP's domain update, scoring, reason codes and TF.js artifact export.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { fitFederated } from './driver.ts';

@@ -2,10 +2,10 @@
 // Occlusion attribution: Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks",
 // ECCV 2014 (here one feature at a time is set to its mean, i.e. 0 in standardised space).
 
-import * as tf from '@tensorflow/tfjs';
 import type { MlpLayerSpec } from './mlp-config.ts';
 import { buildNetwork, checkWeights, forwardLogits, setFlatWeights, standardise } from './mlp-network.ts';
 import { sigmoid } from './numeric.ts';
+import * as tf from './tf.ts';
 
 /**
  * A fitted MLP, plain JSON. The network reads standardised inputs (x − means) / stds with missing

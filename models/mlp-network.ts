@@ -2,9 +2,9 @@
 // Dropout: Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from Overfitting",
 // JMLR 2014.
 
-import * as tf from '@tensorflow/tfjs';
 import { type MlpLayerSpec, mlpShapes, weightCount } from './mlp-config.ts';
 import { mixSeed, SEED_TAG } from './mlp-random.ts';
+import * as tf from './tf.ts';
 
 /** Fixed layer names make weight names (`mlp_dense_0/kernel`, …) stable across processes. */
 const denseName = (k: number): string => `mlp_dense_${k}`;

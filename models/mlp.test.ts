@@ -1,5 +1,5 @@
 // End-to-end tests of the federated MLP: it learns an interaction, reproduces bit for bit, stops early.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { fitFederated } from './driver.ts';

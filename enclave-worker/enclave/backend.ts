@@ -1,7 +1,8 @@
 // Picks the TensorFlow.js backend inside an enclave (tfjs-node if installed, else wasm, else cpu) and
 // provides the dense kernels the strategies borrow.
-import * as tf from '@tensorflow/tfjs';
+
 import type { DenseOps } from '../../models/strategy.ts';
+import * as tf from '../../models/tf.ts';
 
 /**
  * Initialises the fastest available backend and returns its name.
@@ -49,7 +50,7 @@ export const tfOps: DenseOps = {
       tensors.set(x, cached);
     }
     const { x: xs, xt } = cached;
-    const out = tf.tidy(() => tf.matMul(xt.mul(tf.tensor2d(Float32Array.from(w), [1, n])), xs));
+    const out = tf.tidy(() => tf.matMul(tf.mul(xt, tf.tensor2d(Float32Array.from(w), [1, n])), xs));
     const data = out.dataSync();
     out.dispose();
     return Float64Array.from(data);

@@ -1,5 +1,5 @@
 // Tests for private FedAvg: clipped unweighted domain contributions, calibrated round noise, fixed schedule.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { fitFederated } from '../driver.ts';
