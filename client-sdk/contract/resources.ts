@@ -3,8 +3,16 @@ import { z } from 'zod';
 import { BankFeatureName, JobSpec } from './job-spec.ts';
 import { Uscc } from './uscc.ts';
 
-export const Role = z.enum(['bank-scientist', 'operator', 'risk-system']);
+/**
+ * Who a key speaks for. Bank tenants: `bank-scientist`, `risk-system`. Platform tenant (`platform`):
+ * `operator` (approves, governs), `auditor` (reads everything, changes nothing). Data-provider
+ * tenants (a domain id): `data-provider` (reads how its domain's data was used).
+ */
+export const Role = z.enum(['bank-scientist', 'operator', 'risk-system', 'auditor', 'data-provider']);
 export type Role = z.infer<typeof Role>;
+
+/** Roles whose keys belong to the platform tenant. */
+export const PLATFORM_ROLES: readonly Role[] = ['operator', 'auditor'];
 
 export const EntityKey = z.enum(['uscc', 'opaque']);
 export type EntityKey = z.infer<typeof EntityKey>;

@@ -40,9 +40,9 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
   };
 }
 
-/** Operators see every tenant; everyone else only their own. */
+/** Operators and auditors see every tenant; everyone else only their own. */
 export function canSee(p: Principal, tenant: string): boolean {
-  return p.role === 'operator' || p.tenant === tenant;
+  return p.role === 'operator' || p.role === 'auditor' || p.tenant === tenant;
 }
 
 /** The actor string recorded in the audit log (never the key itself). */

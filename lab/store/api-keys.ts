@@ -2,13 +2,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { Role } from '../../client-sdk/contract/resources.ts';
+import { PLATFORM_ROLES, Role } from '../../client-sdk/contract/resources.ts';
 import type { LabKeys } from '../infra/redis.ts';
 
 export const Principal = z.object({
   keyId: z.string(),
   role: Role,
-  /** A bank id, or `platform` for operators. */
+  /** A bank id, a domain id (data providers), or `platform` (operators, auditors). */
   tenant: z.string(),
   name: z.string(),
   createdAt: z.string(),
@@ -28,10 +28,11 @@ export async function createApiKey(
   keys: LabKeys,
   input: { role: Role; tenant: string; name: string },
 ): Promise<{ key: string; principal: Principal }> {
-  if (input.role === 'operator' && input.tenant !== 'platform')
-    throw new Error('operator keys belong to tenant platform');
-  if (input.role !== 'operator' && input.tenant === 'platform')
-    throw new Error('bank keys need a bank tenant');
+  const platform = PLATFORM_ROLES.includes(input.role);
+  if (platform && input.tenant !== 'platform')
+    throw new Error(`${input.role} keys belong to tenant platform`);
+  if (!platform && input.tenant === 'platform')
+    throw new Error(`${input.role} keys need a bank or domain tenant`);
   const key = `jml_${randomBytes(32).toString('base64url')}`;
   const hash = hashKey(key);
   const principal: Principal = { ...input, keyId: hash.slice(0, 12), createdAt: new Date().toISOString() };

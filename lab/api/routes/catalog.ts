@@ -12,12 +12,16 @@ import { parseJson } from '../validate.ts';
  * app.route('/v1/catalog', catalogRoutes(ctx));
  */
 export function catalogRoutes(ctx: LabContext) {
-  return new Hono<AuthEnv>().get('/', requireRole('bank-scientist', 'operator'), async (c) => {
-    const p = c.get('principal');
-    const domains = (await ctx.domains.list()).map(({ publicKeyPem: _k, ...d }) => d);
-    await ctx.audit.append({ kind: 'catalog.read', actor: actorOf(p), tenant: p.tenant, subject: '*' });
-    return c.json({ domains });
-  });
+  return new Hono<AuthEnv>().get(
+    '/',
+    requireRole('bank-scientist', 'operator', 'auditor', 'data-provider'),
+    async (c) => {
+      const p = c.get('principal');
+      const domains = (await ctx.domains.list()).map(({ publicKeyPem: _k, ...d }) => d);
+      await ctx.audit.append({ kind: 'catalog.read', actor: actorOf(p), tenant: p.tenant, subject: '*' });
+      return c.json({ domains });
+    },
+  );
 }
 
 /**
@@ -27,14 +31,25 @@ export function catalogRoutes(ctx: LabContext) {
  * app.route('/v1/domains', domainRoutes(ctx));
  */
 export function domainRoutes(ctx: LabContext) {
-  return new Hono<AuthEnv>().get('/:id/quality', requireRole('operator'), async (c) => {
-    const p = c.get('principal');
-    const id = c.req.param('id');
-    const report = (await ctx.domains.get(id)) ? await ctx.domains.quality(id) : null;
-    if (!report) throw notFound('quality report');
-    await ctx.audit.append({ kind: 'domain.quality.read', actor: actorOf(p), tenant: p.tenant, subject: id });
-    return c.json(report);
-  });
+  return new Hono<AuthEnv>().get(
+    '/:id/quality',
+    requireRole('operator', 'auditor', 'data-provider'),
+    async (c) => {
+      const p = c.get('principal');
+      const id = c.req.param('id');
+      // A data provider reads its own domain's report only; another domain's is not there for it.
+      if (p.role === 'data-provider' && p.tenant !== id) throw notFound('quality report');
+      const report = (await ctx.domains.get(id)) ? await ctx.domains.quality(id) : null;
+      if (!report) throw notFound('quality report');
+      await ctx.audit.append({
+        kind: 'domain.quality.read',
+        actor: actorOf(p),
+        tenant: p.tenant,
+        subject: id,
+      });
+      return c.json(report);
+    },
+  );
 }
 
 /** Revocations up to this many entities list them in the audit entry; larger ones carry a fingerprint. */

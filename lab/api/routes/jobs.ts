@@ -170,19 +170,19 @@ export function jobRoutes(ctx: LabContext) {
       });
       return c.json(job, 201);
     })
-    .get('/', requireRole('bank-scientist', 'operator'), async (c) => {
+    .get('/', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
-      const data = await ctx.jobs.list(p.role === 'operator' ? null : p.tenant);
+      const data = await ctx.jobs.list(p.role === 'operator' || p.role === 'auditor' ? null : p.tenant);
       await ctx.audit.append({ kind: 'job.listed', actor: actorOf(p), tenant: p.tenant, subject: '*' });
       return c.json({ data });
     })
-    .get('/:id', requireRole('bank-scientist', 'operator'), async (c) => {
+    .get('/:id', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const job = await visibleJob(c.req.param('id'), p);
       await ctx.audit.append({ kind: 'job.read', actor: actorOf(p), tenant: job.tenant, subject: job.id });
       return c.json(job);
     })
-    .get('/:id/events', requireRole('bank-scientist', 'operator'), async (c) => {
+    .get('/:id/events', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const job = await visibleJob(c.req.param('id'), p);
       await ctx.audit.append({ kind: 'job.events', actor: actorOf(p), tenant: job.tenant, subject: job.id });

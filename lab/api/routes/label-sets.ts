@@ -72,7 +72,7 @@ export function labelSetRoutes(ctx: LabContext) {
       });
       return c.json(meta, 201);
     })
-    .get('/:id', requireRole('bank-scientist', 'operator'), async (c) => {
+    .get('/:id', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const meta = await ctx.labelSets.meta(c.req.param('id'));
       if (!meta || !canSee(p, meta.tenant)) throw notFound('label set');

@@ -23,7 +23,7 @@ export function pointsFromProbability(p: number): number {
  */
 export function modelRoutes(ctx: LabContext) {
   return new Hono<AuthEnv>()
-    .get('/:id', requireRole('bank-scientist', 'risk-system', 'operator'), async (c) => {
+    .get('/:id', requireRole('bank-scientist', 'risk-system', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const model = await ctx.models.get(c.req.param('id'));
       if (!model || !canSee(p, model.tenant)) throw notFound('model');
@@ -35,7 +35,7 @@ export function modelRoutes(ctx: LabContext) {
       });
       return c.json(publicModel(model));
     })
-    .get('/:id/points-table', requireRole('bank-scientist', 'operator'), async (c) => {
+    .get('/:id/points-table', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const model = await ctx.models.get(c.req.param('id'));
       if (!model || !canSee(p, model.tenant)) throw notFound('model');

@@ -12,10 +12,10 @@ import { parseJson } from '../validate.ts';
  */
 export function privacyRoutes(ctx: LabContext) {
   return new Hono<AuthEnv>()
-    .get('/budgets', requireRole('bank-scientist', 'operator'), async (c) => {
+    .get('/budgets', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
-      // A bank reads its own ledger; an operator names the bank.
-      const bank = p.role === 'operator' ? c.req.query('bank') : p.tenant;
+      // A bank reads its own ledger; operators and auditors name the bank.
+      const bank = p.role === 'operator' || p.role === 'auditor' ? c.req.query('bank') : p.tenant;
       if (!bank) throw new HttpError(400, 'invalid_request', 'name the bank (?bank=…)', 'bank');
       const data = await ctx.budgets.lines(bank);
       await ctx.audit.append({ kind: 'privacy.budget.read', actor: actorOf(p), tenant: bank, subject: bank });
