@@ -28,7 +28,7 @@ export interface LabClientOptions {
   fetch?: typeof fetch;
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected']);
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 
 /**
  * @example

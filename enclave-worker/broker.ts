@@ -20,6 +20,7 @@ import {
   TrainResult,
   TrainTask,
 } from '../lab/infra/task-protocol.ts';
+import { fingerprintDomain } from './data/fingerprint.ts';
 import type { DomainManifest } from './data/manifest.ts';
 import { validateDomain } from './data/validate.ts';
 import {
@@ -111,6 +112,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         description: c.description,
       })),
     ),
+    // Published before the first task can arrive, so every model's lineage can name the files it saw.
+    datasets: await fingerprintDomain(dir, manifest),
     publishedAt: new Date().toISOString(),
   };
   await directory.publish(registration);

@@ -5,6 +5,7 @@ import { AuditLog } from './infra/audit-log.ts';
 import { BlobStore } from './infra/blob-store.ts';
 import { DomainDirectory } from './infra/domain-directory.ts';
 import { connectRedis, type LabKeys, labKeys, queueNames } from './infra/redis.ts';
+import { type ApprovalPolicy, approvalPolicyFromEnv } from './privacy/approval-policy.ts';
 import { AuthorizationRegistry } from './store/authorizations.ts';
 import { JobStore } from './store/jobs.ts';
 import { LabelSetStore } from './store/label-sets.ts';
@@ -19,6 +20,8 @@ export interface PrivacyPolicy {
   minRowsPerParameter: number;
   /** ε a bank may spend on one domain's data unless an operator set another cap. */
   dpEpsilonCap: number;
+  /** Who must approve what, what approves itself, when pending jobs expire (`LAB_APPROVAL_POLICY`). */
+  approval: ApprovalPolicy;
 }
 
 /**
@@ -35,6 +38,7 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): PrivacyPoli
     minClassCohort: num(env.LAB_MIN_CLASS_COHORT, 20),
     minRowsPerParameter: num(env.LAB_MIN_ROWS_PER_PARAMETER, 20),
     dpEpsilonCap: num(env.LAB_DP_EPSILON_CAP, 10),
+    approval: approvalPolicyFromEnv(env),
   };
 }
 

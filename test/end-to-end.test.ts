@@ -1,4 +1,5 @@
 // The whole lab on real processes: a bank trains across three domains and a risk system scores.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,37 @@ describe('end to end', () => {
     expect(job.progress[0]!.phase).toBe('stats');
     expect(job.progress.length).toBeGreaterThanOrEqual(3);
     expect(job.progress.length).toBeLessThanOrEqual(26);
+  });
+
+  it('registers version 1 with its lineage: approvals and the SHA-256 of every dataset file of every domain', async () => {
+    const { job, model } = result;
+    expect(model.name).toBe('sme-default-12m');
+    expect(model.version).toBe(1);
+    expect(model.lineage.approvals[0]!.by).toBe(job.decisions[0]!.by);
+    expect(model.lineage.approvals[0]!.by).toMatch(/^operator:platform:/);
+    expect(Object.keys(model.lineage.datasets).sort()).toEqual(model.domains);
+    const operator = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.operator });
+    for (const domain of model.domains) {
+      const dir = path.join(fx.worldDir, 'domains', domain);
+      const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as {
+        datasets: { name: string; file: string }[];
+      };
+      const files = await Promise.all(
+        manifest.datasets.map(async (ds) => {
+          const bytes = await readFile(path.resolve(dir, ds.file));
+          return { dataset: ds.name, sha256: createHash('sha256').update(bytes).digest('hex') };
+        }),
+      );
+      const fingerprints = model.lineage.datasets[domain]!;
+      expect(fingerprints.map(({ dataset, sha256 }) => ({ dataset, sha256 }))).toEqual(files);
+      // The broker's row count agrees with the enclave's data-quality report, file by file.
+      const quality = await operator.domains.quality(domain);
+      expect(fingerprints.map((fp) => fp.rows)).toEqual(quality.datasets.map((d) => d.rows));
+      for (const fp of fingerprints) {
+        expect(fp.sha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(fp.rows).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('drops label rows without a modelling authorisation and counts them', async () => {

@@ -69,14 +69,17 @@ describe('personal features: explicit grants at approval', () => {
     expect(res.body.error.field).toBe('personalFeatures');
   });
 
-  it('approving with the grant records it with the decision and in the audit log; the tasks carry it', async () => {
-    const res = await fx.call('POST', `/v1/jobs/${job.id}/approve`, fx.keys.operator, {
-      note: 'legal basis: consent form 7',
-      personalFeatures: [PERSONAL],
-    });
-    expect(res.status).toBe(200);
-    const approved = res.body as Job;
-    expect(approved.decisions.at(-1)).toMatchObject({ decision: 'approved', personalFeatures: [PERSONAL] });
+  it('approving with the grant records it with each decision and in the audit log; personal features need two distinct operators by default', async () => {
+    const grant = { note: 'legal basis: consent form 7', personalFeatures: [PERSONAL] };
+    expect(job.privacyReport.approvalsRequired).toBe(2);
+    const first = await fx.call('POST', `/v1/jobs/${job.id}/approve`, fx.keys.operator, grant);
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('pending_approval');
+    const second = await fx.call('POST', `/v1/jobs/${job.id}/approve`, fx.keys.operatorB, grant);
+    expect(second.status).toBe(200);
+    const approved = second.body as Job;
+    expect(approved.status).toBe('approved');
+    expect(approved.decisions.map((d) => d.personalFeatures)).toEqual([[PERSONAL], [PERSONAL]]);
     expect(grantedPersonal(approved)).toEqual([PERSONAL]);
     const audit = await auditEntries(fx.ctx.redis, fx.ctx.keys.prefix, 'job.approved');
     expect(audit.find((e) => e.subject === job.id)?.details?.personalFeatures).toEqual([PERSONAL]);

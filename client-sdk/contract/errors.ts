@@ -17,6 +17,12 @@ export const ErrorCode = z.enum([
   'grant_required',
   /** The job's ε would exceed the bank's privacy budget in a domain. */
   'privacy_budget_exceeded',
+  /** An Idempotency-Key reused for another request, or for one still running. */
+  'idempotency_conflict',
+  /** The model is retired: it no longer scores (activate it again to score). */
+  'model_retired',
+  /** The key made more requests this minute than its rate limit allows; retry after `Retry-After` seconds. */
+  'rate_limited',
   'unavailable',
   'internal',
 ]);

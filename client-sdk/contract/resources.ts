@@ -1,5 +1,6 @@
 // Wire shapes of the lab's resources: label sets, jobs, privacy reports, models, scores.
 import { z } from 'zod';
+import { DatasetFingerprint } from './dataset-fingerprint.ts';
 import { BankFeatureName, JobSpec } from './job-spec.ts';
 import { Uscc } from './uscc.ts';
 
@@ -106,6 +107,8 @@ export const JobStatus = z.enum([
   'failed',
   'cancelled',
   'rejected',
+  /** Not decided within the approval policy's time limit. */
+  'expired',
 ]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
@@ -117,6 +120,8 @@ export const PrivacyReport = z.object({
   domains: z.array(z.string()),
   minCohort: z.int(),
   dpEpsilon: z.number().nullable(),
+  /** Distinct operators who must approve (the approval policy at submit). */
+  approvalsRequired: z.int().min(1).default(1),
   purpose: z.string(),
   warnings: z.array(z.string()),
 });
@@ -192,7 +197,8 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
-export const JobList = z.object({ data: z.array(Job) });
+/** A page of jobs, newest first; `nextCursor` fetches the next page (null at the end). */
+export const JobList = z.object({ data: z.array(Job), nextCursor: z.string().nullable().default(null) });
 
 /**
  * Operator's approve / reject body. A job with personal features is approved only with every one
@@ -254,8 +260,16 @@ export const Model = z.object({
   id: z.string(),
   jobId: z.string(),
   tenant: z.string(),
+  /** The job's `spec.name`: models of one tenant and name are versions of each other. */
+  name: z.string(),
+  /** 1 + the number of earlier models of the same tenant and name. */
+  version: z.int().min(1),
   kind: z.enum(['logistic', 'scorecard', 'mlp']),
   status: z.enum(['active', 'retired']),
+  /** Every retire / activate, oldest first (who, why, when). */
+  statusChanges: z.array(
+    z.object({ status: z.enum(['active', 'retired']), by: z.string(), note: z.string(), at: z.string() }),
+  ),
   /** Platform features the model reads (by name, `<dataset>.<column>`). */
   features: z.array(z.string()),
   /** Bank-side inputs every scoring call must supply for each entity. */
@@ -269,6 +283,16 @@ export const Model = z.object({
   rounds: z.int(),
   backend: z.string(),
   privacy: ModelPrivacy,
+  /** Where the model came from, as it stood at release. */
+  lineage: z.object({
+    spec: JobSpec,
+    /** The job's approving decisions: who, note, personal-feature grants, when. */
+    approvals: z.array(Decision),
+    privacyReport: PrivacyReport,
+    trainingReport: TrainingReport.nullable(),
+    /** Per domain, the fingerprints of its dataset files as its broker registered them ([] if it published none). */
+    datasets: z.record(z.string(), z.array(DatasetFingerprint)),
+  }),
   createdAt: z.string(),
 });
 export type Model = z.infer<typeof Model>;

@@ -4,14 +4,22 @@ import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { LabContext } from '../context.ts';
 import type { AuditEvent } from '../infra/audit-log.ts';
-import type { Principal } from '../store/api-keys.ts';
+import { type Principal, redactKeys } from '../store/api-keys.ts';
 import { type AuthEnv, actorOf, authenticate } from './auth.ts';
 import { HttpError } from './http-error.ts';
+import { labMetrics } from './metrics.ts';
+import { openApiRoutes } from './openapi/routes.ts';
+import { rateLimit } from './rate-limit.ts';
+import { requestId } from './request-id.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authorizationRoutes, catalogRoutes, domainRoutes } from './routes/catalog.ts';
+import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { labelSetRoutes } from './routes/label-sets.ts';
 import { modelRoutes } from './routes/models.ts';
 import { privacyRoutes } from './routes/privacy.ts';
+import { usageRoutes } from './routes/usage.ts';
 
 const MiB = 1024 * 1024;
 /** Statuses of a refused request (the caller asked for something it may not, or sent something wrong). */
@@ -29,7 +37,8 @@ function refusalEvent(c: Context<AuthEnv>, err: HttpError): AuditEvent | null {
     err.status === 401 ? 'request.unauthenticated' : REFUSED.has(err.status) ? 'request.refused' : null;
   if (!kind) return null;
   const p: Principal | undefined = c.get('principal');
-  const field = err.field === undefined ? {} : { field: err.field.slice(0, AUDIT_FIELD_CHARS) };
+  // A caller may put its key where a field name goes (`?jml_…`); the audit never keeps it.
+  const field = err.field === undefined ? {} : { field: redactKeys(err.field).slice(0, AUDIT_FIELD_CHARS) };
   return {
     kind,
     actor: p ? actorOf(p) : 'anonymous',
@@ -50,6 +59,10 @@ export function createApp(ctx: LabContext) {
     throw new HttpError(413, 'payload_too_large', 'request body too large', 'body');
   };
   const app = new Hono<AuthEnv>();
+  const metrics = labMetrics(ctx);
+  // Outermost: every response, errors included, carries a request id (as a header only: bodies of
+  // the same refusal stay byte-for-byte equal) and is counted.
+  app.use('*', requestId(), metrics.measure);
   app.onError(async (err, c) => {
     if (err instanceof HttpError) {
       const event = refusalEvent(c, err);
@@ -61,23 +74,29 @@ export function createApp(ctx: LabContext) {
       const field = err.field === undefined ? {} : { field: err.field };
       return c.json({ error: { code: err.code, message: err.message, ...field } }, err.status);
     }
-    console.error('lab api: unexpected error', err instanceof Error ? err.stack : err);
+    // The request id ties the caller's X-Request-Id to this log line.
+    const where = `lab api: unexpected error (request ${c.get('requestId')})`;
+    console.error(where, err instanceof Error ? err.stack : err);
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404));
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', healthRoutes(ctx));
+  app.route('/', metrics.routes);
+  app.route('/', openApiRoutes());
   const limits: [string, number][] = [
     ['/v1/label-sets', 256 * MiB],
     ['/v1/authorizations', 64 * MiB],
     ['/v1/jobs', 4 * MiB],
     ['/v1/models', 4 * MiB],
     ['/v1/privacy', 64 * 1024],
+    ['/v1/keys', 64 * 1024],
   ];
   for (const [path, maxSize] of limits) {
     app.use(path, bodyLimit({ maxSize, onError: tooLarge }));
     app.use(`${path}/*`, bodyLimit({ maxSize, onError: tooLarge }));
   }
   app.use('/v1/*', authenticate(ctx));
+  app.use('/v1/*', rateLimit(ctx));
   app.route('/v1/label-sets', labelSetRoutes(ctx));
   app.route('/v1/jobs', jobRoutes(ctx));
   app.route('/v1/models', modelRoutes(ctx));
@@ -85,6 +104,9 @@ export function createApp(ctx: LabContext) {
   app.route('/v1/domains', domainRoutes(ctx));
   app.route('/v1/authorizations', authorizationRoutes(ctx));
   app.route('/v1/privacy', privacyRoutes(ctx));
+  app.route('/v1/audit', auditRoutes(ctx));
+  app.route('/v1/keys', keyRoutes(ctx));
+  app.route('/v1/usage', usageRoutes(ctx));
   return app;
 }
 export type LabApp = ReturnType<typeof createApp>;

@@ -1,20 +1,15 @@
-// `lab serve | coordinator | keys create`: the lab's processes and its admin bootstrap.
+// `lab serve | coordinator | keys …`: the lab's processes and its key administration (the admin bootstrap).
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
 import { Role } from '../../client-sdk/contract/resources.ts';
-import { createApp } from '../api/app.ts';
-import { createContext } from '../context.ts';
-import { startCoordinator } from '../coordinator/coordinator.ts';
-import { masterKeyFrom } from '../infra/at-rest.ts';
 import { loadConfig } from '../infra/config.ts';
-import { connectRedis, labKeys } from '../infra/redis.ts';
-import { createApiKey } from '../store/api-keys.ts';
 
 const USAGE = `usage:
   lab serve [--port 8080] [--host 127.0.0.1]     the HTTP API
   lab coordinator [--lock-ms 30000]              drives approved jobs (run one or more)
-  lab keys create --role <role> --tenant <t> [--name <n>]
+  lab keys create --role <role> --tenant <t> [--name <n>] [--rate-limit <per minute>] [--json]
                                                  prints a new API key once (roles: ${Role.options.join(', ')})
+  lab keys list [--tenant <t>] [--json]          key records (never the keys)
+  lab keys revoke --id <key id> [--json]         revokes a key at once
 common: [--redis <url>] [--prefix <lab prefix>]; env REDIS_URL, LAB_PREFIX, LAB_MASTER_KEY`;
 
 const { values, positionals } = parseArgs({
@@ -27,6 +22,9 @@ const { values, positionals } = parseArgs({
     role: { type: 'string' },
     tenant: { type: 'string' },
     name: { type: 'string' },
+    'rate-limit': { type: 'string' },
+    id: { type: 'string' },
+    json: { type: 'boolean' },
     'lock-ms': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -46,10 +44,17 @@ function onSignals(stop: () => Promise<void>) {
   }
 }
 
+// Each command imports only what it runs, so `keys` starts without loading the API and the coordinator.
 if (values.help || !command) {
   console.log(USAGE);
   process.exit(values.help ? 0 : 2);
 } else if (command === 'serve') {
+  const [{ serve }, { createApp }, { createContext }, { masterKeyFrom }] = await Promise.all([
+    import('@hono/node-server'),
+    import('../api/app.ts'),
+    import('../context.ts'),
+    import('../infra/at-rest.ts'),
+  ]);
   const ctx = createContext({ ...cfg, masterKey: masterKeyFrom(process.env.LAB_MASTER_KEY) });
   const server = serve(
     { fetch: createApp(ctx).fetch, port: Number(values.port), hostname: values.host },
@@ -62,6 +67,11 @@ if (values.help || !command) {
     await ctx.close();
   });
 } else if (command === 'coordinator') {
+  const [{ startCoordinator }, { createContext }, { masterKeyFrom }] = await Promise.all([
+    import('../coordinator/coordinator.ts'),
+    import('../context.ts'),
+    import('../infra/at-rest.ts'),
+  ]);
   const ctx = createContext({ ...cfg, masterKey: masterKeyFrom(process.env.LAB_MASTER_KEY) });
   const lock = values['lock-ms'] ? Number(values['lock-ms']) : undefined;
   const worker = startCoordinator(
@@ -73,28 +83,14 @@ if (values.help || !command) {
     await worker.close();
     await ctx.close();
   });
-} else if (command === 'keys' && sub === 'create') {
-  const role = Role.safeParse(values.role);
-  if (!role.success || !values.tenant) {
-    console.error(`lab keys create: --role (${Role.options.join('|')}) and --tenant are required`);
-    process.exit(2);
-  }
-  const redis = connectRedis(cfg.redisUrl);
-  try {
-    const { key, principal } = await createApiKey(redis, labKeys(cfg.prefix), {
-      role: role.data,
-      tenant: values.tenant,
-      name: values.name ?? `${role.data}@${values.tenant}`,
-    });
-    console.log(
-      JSON.stringify({ key, keyId: principal.keyId, role: principal.role, tenant: principal.tenant }),
-    );
-  } catch (err) {
-    console.error(`lab keys create: ${(err as Error).message}`);
-    process.exitCode = 2;
-  } finally {
-    redis.disconnect();
-  }
+} else if (command === 'keys') {
+  const { keysCommand } = await import('./keys.ts');
+  const { role, tenant, name, id, json } = values;
+  process.exitCode = await keysCommand(
+    sub,
+    { role, tenant, name, id, json, rateLimit: values['rate-limit'] },
+    cfg,
+  );
 } else {
   console.error(USAGE);
   process.exit(2);

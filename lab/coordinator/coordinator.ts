@@ -10,6 +10,7 @@ import { evaluationFrom } from '../infra/evaluation.ts';
 import { queueNames } from '../infra/redis.ts';
 import type { DomainRegistration, TrainResult } from '../infra/task-protocol.ts';
 import { dpRelease, modelConfig, privateEvaluation } from './dp.ts';
+import { expireStaleJobs } from './expiry.ts';
 import { dispatchHeRound, dispatchKeygen, type HeKeys, sumRound, warmCkks } from './he-steps.ts';
 import { failJob, releaseModel } from './outcome.ts';
 import { checkRowsPerParameter, prepareRun, type RunSetup, RunSetupError } from './prepare.ts';
@@ -22,6 +23,8 @@ export interface CoordinatorOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   concurrency?: number;
+  /** How often stale pending jobs are expired. */
+  expirySweepMs?: number;
 }
 
 /**
@@ -48,6 +51,13 @@ export function startCoordinator(ctx: LabContext, opts: CoordinatorOptions = {})
   worker.on('error', (err) => console.error('coordinator:', err.message));
   void resumeApproved(ctx);
   warmCkks();
+  const sweep = setInterval(() => {
+    expireStaleJobs(ctx, new Date()).catch((err: Error) =>
+      console.error('coordinator: expiry sweep:', err.message),
+    );
+  }, opts.expirySweepMs ?? 60_000);
+  sweep.unref();
+  worker.on('closed', () => clearInterval(sweep));
   return worker;
 }
 

@@ -1,9 +1,10 @@
 // How a job ends: released to the model registry, or failed with a reason. Both are audited.
+import type { DatasetFingerprint } from '../../client-sdk/contract/dataset-fingerprint.ts';
 import type { DpRelease, Evaluation, Job } from '../../client-sdk/contract/resources.ts';
 import { inputName } from '../../models/encoding.ts';
 import type { LabContext } from '../context.ts';
 import { grantedPersonal } from '../privacy/grants.ts';
-import type { StoredModel } from '../store/models.ts';
+import type { ModelDraft } from '../store/models.ts';
 import type { RunSetup } from './prepare.ts';
 
 const modelIdOf = (jobId: string) => `mdl_${jobId.slice(4)}`;
@@ -34,7 +35,7 @@ export async function releaseEnclaves(ctx: LabContext, job: Job): Promise<void> 
  */
 export async function failJob(ctx: LabContext, jobId: string, reason: string): Promise<void> {
   const job = await ctx.jobs.get(jobId);
-  if (!job || ['succeeded', 'failed', 'cancelled', 'rejected'].includes(job.status)) return;
+  if (!job || ['succeeded', 'failed', 'cancelled', 'rejected', 'expired'].includes(job.status)) return;
   await ctx.jobs.transition(jobId, 'failed', (j) => ({ ...j, error: reason }));
   await releaseEnclaves(ctx, job);
   await ctx.audit.append({
@@ -46,9 +47,19 @@ export async function failJob(ctx: LabContext, jobId: string, reason: string): P
   });
 }
 
+/** The fingerprints each domain's broker registered (what its datasets were when the model was released). */
+async function datasetFingerprints(
+  ctx: LabContext,
+  domains: readonly string[],
+): Promise<Record<string, DatasetFingerprint[]>> {
+  const out: Record<string, DatasetFingerprint[]> = {};
+  for (const id of domains) out[id] = (await ctx.domains.get(id))?.datasets ?? [];
+  return out;
+}
+
 /**
- * Stores the released model (its id derives from the job's, so a replayed release is a no-op) and
- * marks the job succeeded.
+ * Stores the released model with its lineage under the next version of its name (its id derives
+ * from the job's, so a replayed release is a no-op and keeps its version) and marks the job succeeded.
  *
  * @example
  * await releaseModel(ctx, job, setup, { parameters, metrics, rounds, domains, backends });
@@ -67,12 +78,14 @@ export async function releaseModel(
     dp?: DpRelease;
   },
 ): Promise<void> {
-  const stored: StoredModel = {
+  const draft: ModelDraft = {
     id: modelIdOf(job.id),
     jobId: job.id,
     tenant: job.tenant,
+    name: job.spec.name,
     kind: job.spec.model.kind,
     status: 'active',
+    statusChanges: [],
     features: job.spec.features,
     bankFeatures: job.spec.bankFeatures,
     inputs: job.encoding.inputs.map(inputName),
@@ -88,9 +101,16 @@ export async function releaseModel(
       epsilonSpent: job.spec.privacy.dp?.epsilon ?? 0,
       personalFeatures: grantedPersonal(job),
     },
+    lineage: {
+      spec: job.spec,
+      approvals: job.decisions.filter((d) => d.decision === 'approved'),
+      privacyReport: job.privacyReport,
+      trainingReport: job.trainingReport ?? setup.report,
+      datasets: await datasetFingerprints(ctx, out.domains),
+    },
     createdAt: new Date().toISOString(),
   };
-  await ctx.models.put(stored);
+  const stored = await ctx.models.put(draft);
   await ctx.jobs.transition(job.id, 'succeeded', (j) => ({ ...j, modelId: stored.id }));
   await releaseEnclaves(ctx, job);
   await ctx.audit.append({
@@ -100,6 +120,7 @@ export async function releaseModel(
     subject: job.id,
     details: {
       modelId: stored.id,
+      version: stored.version,
       auc: out.metrics.auc,
       ks: out.metrics.ks,
       aggregation: job.spec.aggregation,

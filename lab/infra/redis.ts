@@ -23,12 +23,27 @@ export function labKeys(prefix: string) {
     /** BullMQ's own prefix: queues live under it. */
     bull: `${prefix}:bull`,
     apiKey: (hash: string) => `${prefix}:apikey:${hash}`,
+    /** Key records by public id (→ hash), per tenant and overall (sorted sets of hashes, in creation order). */
+    apiKeyId: (keyId: string) => `${prefix}:apikey-id:${keyId}`,
+    apiKeysByTenant: (tenant: string) => `${prefix}:apikeys:tenant:${tenant}`,
+    apiKeysAll: `${prefix}:apikeys:all`,
+    /** A key's request count in its current rate-limit window (expires with the window). */
+    rateLimit: (keyId: string) => `${prefix}:ratelimit:${keyId}`,
     job: (id: string) => `${prefix}:job:${id}`,
     jobsByTenant: (tenant: string) => `${prefix}:jobs:tenant:${tenant}`,
     jobsAll: `${prefix}:jobs:all`,
     run: (jobId: string) => `${prefix}:run:${jobId}`,
     labelSet: (id: string) => `${prefix}:labelset:${id}`,
     model: (id: string) => `${prefix}:model:${id}`,
+    /** Model indexes, newest first (sorted sets scored by creation ms): all, per tenant, per tenant and name. */
+    modelsAll: `${prefix}:models:all`,
+    modelsByTenant: (tenant: string) => `${prefix}:models:tenant:${tenant}`,
+    modelsByName: (tenant: string, name: string) =>
+      `${prefix}:models:name:${tenant}:${encodeURIComponent(name)}`,
+    /** Versions: a counter per (tenant, name) and each released model's version, reserved once. */
+    modelVersionCounter: (tenant: string, name: string) =>
+      `${prefix}:model-versions:${tenant}:${encodeURIComponent(name)}`,
+    modelVersion: (id: string) => `${prefix}:model-version:${id}`,
     domain: (id: string) => `${prefix}:domain:${id}`,
     /** A broker's live status (whether a warm enclave is ready). */
     domainStatus: (id: string) => `${prefix}:domain-status:${id}`,
@@ -41,6 +56,10 @@ export function labKeys(prefix: string) {
     dpSpent: (bank: string) => `${prefix}:dp:spent:${bank}`,
     dpCaps: (bank: string) => `${prefix}:dp:caps:${bank}`,
     dpCharge: (jobId: string) => `${prefix}:dp:charge:${jobId}`,
+    /** An idempotency key's claim or stored answer, per tenant (the key itself only as a hash). */
+    idempotency: (tenant: string, keyHash: string) => `${prefix}:idem:${tenant}:${keyHash}`,
+    /** Scores a domain served on one UTC day: a hash of `[bank, modelId]` → count. */
+    usageScores: (domain: string, day: string) => `${prefix}:usage:scores:${domain}:${day}`,
   };
 }
 export type LabKeys = ReturnType<typeof labKeys>;

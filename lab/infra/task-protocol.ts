@@ -1,5 +1,6 @@
 // Queue payloads between the coordinator / scoring API and the domain brokers (BullMQ job data and results).
 import { z } from 'zod';
+import { DatasetFingerprint } from '../../client-sdk/contract/dataset-fingerprint.ts';
 import { ValidationSpec } from '../../client-sdk/contract/job-spec.ts';
 import { CatalogFeature, Encoding, Evaluation } from '../../client-sdk/contract/resources.ts';
 import { BLOB_REF } from './blob-store.ts';
@@ -164,6 +165,8 @@ export const DomainRegistration = z.strictObject({
   publicKeyPem: z.string(),
   rows: z.int().optional(),
   features: z.array(CatalogFeature),
+  /** SHA-256 and data rows of each dataset file, in manifest order (models record them in their lineage). */
+  datasets: z.array(DatasetFingerprint).optional(),
   publishedAt: z.string(),
 });
 export type DomainRegistration = z.infer<typeof DomainRegistration>;

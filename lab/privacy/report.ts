@@ -114,7 +114,7 @@ export function privacyReport(
   domains: readonly DomainRegistration[],
   encoding: Encoding,
   minRowsPerParameter: number,
-): PrivacyReport {
+): Omit<PrivacyReport, 'approvalsRequired'> {
   const bySensitivity: Record<string, string[]> = {};
   for (const name of spec.features) {
     const s = domains.flatMap((d) => d.features).find((x) => x.name === name)?.sensitivity ?? 'unknown';

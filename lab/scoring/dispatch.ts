@@ -4,6 +4,7 @@ import type { LabContext } from '../context.ts';
 import { domainForEntity } from '../infra/domain-directory.ts';
 import { ScoreTaskResult } from '../infra/task-protocol.ts';
 import type { StoredModel } from '../store/models.ts';
+import { addScoresServed } from '../usage/score-counts.ts';
 
 /** How long a score waits for a domain before its entities come back `unavailable`. */
 export const SCORE_TIMEOUT_MS = 10_000;
@@ -42,6 +43,30 @@ export interface EntityScore {
 }
 
 /**
+ * Counts the scores each domain served for a model (its usage report reads them). Never rejects: a
+ * failed count must not fail or hold up scoring, so it is logged with everything needed to restore
+ * it (the `model.scored` audit entries hold the same outcomes).
+ *
+ * @example
+ * await countScoresServed(ctx, model, new Map([['d-bj', 3]]), new Date());
+ */
+export async function countScoresServed(
+  ctx: LabContext,
+  model: Pick<StoredModel, 'id' | 'tenant'>,
+  byDomain: ReadonlyMap<string, number>,
+  at: Date,
+): Promise<void> {
+  try {
+    await addScoresServed(ctx.redis, ctx.keys, { bank: model.tenant, modelId: model.id, at, byDomain });
+  } catch (err) {
+    const counts = [...byDomain].map(([d, n]) => `${d}=${n}`).join(' ');
+    console.error(
+      `usage: scores served not counted (model ${model.id}, bank ${model.tenant}, ${at.toISOString()}, ${counts}): ${(err as Error).message}`,
+    );
+  }
+}
+
+/**
  * Scores entities on their domains; an entity missing from the result map is unavailable (no
  * domain holds it, the domain timed out, or its broker failed). USCC entities go to the domain
  * covering their division code; opaque ids go to every domain of the model, and only the one
@@ -58,6 +83,7 @@ export async function scoreOnDomains(
 ): Promise<Map<string, EntityScore>> {
   const out = new Map<string, EntityScore>();
   if (entities.length === 0) return out;
+  const served = new Map<string, number>();
   const domains = (await ctx.domains.list()).filter((d) => model.domains.includes(d.id));
   const byDomain = new Map<string, string[]>();
   for (const e of entities) {
@@ -92,8 +118,10 @@ export async function scoreOnDomains(
         const result = ScoreTaskResult.parse(await finished(job, queue, events));
         const wanted = new Set(ids);
         for (const s of result.scores) {
-          if (wanted.has(s.entity) && !out.has(s.entity))
+          if (wanted.has(s.entity) && !out.has(s.entity)) {
             out.set(s.entity, { probability: s.probability, reasons: s.reasons });
+            served.set(domain, (served.get(domain) ?? 0) + 1);
+          }
         }
       } catch (err) {
         // The domain is down or slow: its entities stay unavailable; the request does not hang or fail.
@@ -101,5 +129,7 @@ export async function scoreOnDomains(
       }
     }),
   );
+  // Not awaited: the answer goes out whatever happens to the count.
+  void countScoresServed(ctx, model, served, new Date());
   return out;
 }

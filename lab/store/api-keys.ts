@@ -1,53 +1,232 @@
-// API keys: 32 random bytes shown once, stored only as their SHA-256, each bound to a role and a tenant.
+// API keys: 32 random bytes shown once, stored only as their SHA-256; records listed per tenant, rotated, revoked.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { PLATFORM_ROLES, Role } from '../../client-sdk/contract/resources.ts';
+import { ApiKeyRecord, defaultRateLimit, tenantProblem } from '../../client-sdk/contract/keys.ts';
+import type { Role } from '../../client-sdk/contract/resources.ts';
+import type { AuditEvent } from '../infra/audit-log.ts';
 import type { LabKeys } from '../infra/redis.ts';
+import { RecordStore } from './records.ts';
 
-export const Principal = z.object({
-  keyId: z.string(),
-  role: Role,
-  /** A bank id, a domain id (data providers), or `platform` (operators, auditors). */
-  tenant: z.string(),
-  name: z.string(),
-  createdAt: z.string(),
-});
-export type Principal = z.infer<typeof Principal>;
+/** The caller a request speaks for: its key's record. */
+export const Principal = ApiKeyRecord;
+export type Principal = ApiKeyRecord;
 
+/** What Redis holds per key, under the key's hash: its record and the hash — never the key. */
+const StoredKey = ApiKeyRecord.extend({ hash: z.string().regex(/^[0-9a-f]{64}$/) });
+type StoredKey = z.infer<typeof StoredKey>;
+
+const KEY_FORMAT = /^jml_[A-Za-z0-9_-]{43}$/;
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/**
+ * Writes a new key's record and indexes in one step; with a replaced record (rotation), only if
+ * that record is still exactly as read, so two rotations of one key cannot both succeed. Indexes
+ * score the n-th key ever created n, so listings keep creation order even within a millisecond.
+ * KEYS: record, id index, tenant index, all index[, replaced record]. ARGV: record, hash[, replaced
+ * as read, replaced updated]. Returns 1, 0 (the replaced record changed), -1 (the id is taken).
+ */
+const PUT_KEY = `
+if KEYS[5] and redis.call('GET', KEYS[5]) ~= ARGV[3] then return 0 end
+if not redis.call('SET', KEYS[2], ARGV[2], 'NX') then return -1 end
+local n = redis.call('ZCARD', KEYS[4]) + 1
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[3], n, ARGV[2])
+redis.call('ZADD', KEYS[4], n, ARGV[2])
+if KEYS[5] then redis.call('SET', KEYS[5], ARGV[4]) end
+return 1
+`;
+
+export interface NewKey {
+  role: Role;
+  tenant: string;
+  name?: string;
+  /** Requests per minute (default by role, see `defaultRateLimit`). */
+  rateLimit?: number;
+  expiresAt?: string | null;
+}
+
+/** Whether a key still authenticates at `now`: not revoked (or still in its grace period), not expired. */
+function isLive(record: ApiKeyRecord, now = Date.now()): boolean {
+  const past = (at: string | null) => at !== null && Date.parse(at) <= now;
+  return !past(record.revokedAt) && !past(record.expiresAt);
+}
+
+const toRecord = (stored: StoredKey): ApiKeyRecord => ApiKeyRecord.parse(stored);
+const records = (redis: Redis, keys: LabKeys) => new RecordStore(redis, StoredKey, keys.apiKey);
+
+async function put(
+  redis: Redis,
+  keys: LabKeys,
+  input: NewKey & { rotatedFrom?: string },
+  replacing?: { raw: string; updated: StoredKey },
+): Promise<{ key: string; record: ApiKeyRecord } | null> {
+  const problem = tenantProblem(input.role, input.tenant);
+  if (problem) throw new Error(problem);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const key = `jml_${randomBytes(32).toString('base64url')}`;
+    const stored: StoredKey = StoredKey.parse({
+      keyId: `key_${randomBytes(8).toString('hex')}`,
+      role: input.role,
+      tenant: input.tenant,
+      name: input.name ?? `${input.role}@${input.tenant}`,
+      rateLimit: input.rateLimit ?? defaultRateLimit(input.role),
+      createdAt: new Date().toISOString(),
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      rotatedFrom: input.rotatedFrom ?? null,
+      hash: hashKey(key),
+    });
+    const keyNames = [
+      keys.apiKey(stored.hash),
+      keys.apiKeyId(stored.keyId),
+      keys.apiKeysByTenant(stored.tenant),
+      keys.apiKeysAll,
+      ...(replacing ? [keys.apiKey(replacing.updated.hash)] : []),
+    ];
+    const args = [JSON.stringify(stored), stored.hash];
+    if (replacing) args.push(replacing.raw, JSON.stringify(StoredKey.parse(replacing.updated)));
+    const done = await redis.eval(PUT_KEY, keyNames.length, ...keyNames, ...args);
+    if (done === 1) return { key, record: toRecord(stored) };
+    if (done === 0) return null;
+  }
+  throw new Error('api keys: could not draw an unused key id');
+}
 
 /**
  * Creates a key and returns it in clear exactly once; Redis keeps only its hash.
  *
  * @example
- * const { key } = await createApiKey(redis, keys, { role: 'operator', tenant: 'platform', name: 'ops-1' });
+ * const { key, record } = await createApiKey(redis, keys, { role: 'operator', tenant: 'platform', name: 'ops-1' });
  */
 export async function createApiKey(
   redis: Redis,
   keys: LabKeys,
-  input: { role: Role; tenant: string; name: string },
-): Promise<{ key: string; principal: Principal }> {
-  const platform = PLATFORM_ROLES.includes(input.role);
-  if (platform && input.tenant !== 'platform')
-    throw new Error(`${input.role} keys belong to tenant platform`);
-  if (!platform && input.tenant === 'platform')
-    throw new Error(`${input.role} keys need a bank or domain tenant`);
-  const key = `jml_${randomBytes(32).toString('base64url')}`;
-  const hash = hashKey(key);
-  const principal: Principal = { ...input, keyId: hash.slice(0, 12), createdAt: new Date().toISOString() };
-  await redis.set(keys.apiKey(hash), JSON.stringify(principal));
-  return { key, principal };
+  input: NewKey,
+): Promise<{ key: string; record: ApiKeyRecord }> {
+  const created = await put(redis, keys, input);
+  if (!created) throw new Error('api keys: a new key cannot conflict');
+  return created;
 }
 
 /**
- * Resolves a presented key to its principal, or null.
+ * Resolves a presented key to its principal, or null (unknown, malformed, revoked or expired).
  *
  * @example
  * const who = await lookupApiKey(redis, keys, bearer);
  */
 export async function lookupApiKey(redis: Redis, keys: LabKeys, key: string): Promise<Principal | null> {
-  if (!/^jml_[A-Za-z0-9_-]{43}$/.test(key)) return null;
-  const raw = await redis.get(keys.apiKey(hashKey(key)));
-  return raw ? Principal.parse(JSON.parse(raw)) : null;
+  if (!KEY_FORMAT.test(key)) return null;
+  const stored = await records(redis, keys).get(hashKey(key));
+  return stored && isLive(stored) ? toRecord(stored) : null;
+}
+
+/** Anything shaped like a key, whole or cut short (a cut key still gives most of it away). */
+const KEY_LIKE = /jml_[A-Za-z0-9_-]{16,}/g;
+
+/**
+ * Masks anything shaped like an API key, for text that may quote a caller's input.
+ *
+ * @example
+ * redactKeys("unknown field 'jml_Zk9…'"); // "unknown field 'jml_[redacted]'"
+ */
+export const redactKeys = (text: string) => text.replace(KEY_LIKE, 'jml_[redacted]');
+
+async function readById(redis: Redis, keys: LabKeys, keyId: string) {
+  const hash = await redis.get(keys.apiKeyId(keyId));
+  const raw = hash === null ? null : await redis.get(keys.apiKey(hash));
+  return raw === null ? null : { raw, stored: StoredKey.parse(JSON.parse(raw)) };
+}
+
+/**
+ * One tenant's key records, or every record without a tenant; oldest first, without hashes.
+ *
+ * @example
+ * (await listApiKeys(redis, keys, 'bank-a')).map((k) => k.keyId);
+ */
+export async function listApiKeys(redis: Redis, keys: LabKeys, tenant?: string): Promise<ApiKeyRecord[]> {
+  const hashes = await redis.zrange(
+    tenant === undefined ? keys.apiKeysAll : keys.apiKeysByTenant(tenant),
+    0,
+    -1,
+  );
+  return (await records(redis, keys).getMany(hashes)).map(toRecord);
+}
+
+/**
+ * A key cannot be revoked or rotated twice, nor rotated once expired (the routes answer 409).
+ *
+ * @example
+ * if (err instanceof KeyStateError) throw new HttpError(409, 'conflict', err.message);
+ */
+export class KeyStateError extends Error {
+  override name = 'KeyStateError';
+}
+
+/**
+ * Revokes a key now (also one still in a rotation's grace period); null if there is no such key.
+ *
+ * @example
+ * await revokeApiKey(redis, keys, 'key_0123456789abcdef'); // the next request with it gets 401
+ */
+export async function revokeApiKey(redis: Redis, keys: LabKeys, keyId: string): Promise<ApiKeyRecord | null> {
+  const found = await readById(redis, keys, keyId);
+  if (!found) return null;
+  const now = Date.now();
+  const updated = await records(redis, keys).update(found.stored.hash, (current) => {
+    if (current.revokedAt !== null && Date.parse(current.revokedAt) <= now)
+      throw new KeyStateError(`key ${keyId} is already revoked`);
+    return { ...current, revokedAt: new Date(now).toISOString() };
+  });
+  return updated && toRecord(updated);
+}
+
+/**
+ * Replaces a key with a new one of the same role, tenant, name, limit and expiry (shown once), and
+ * revokes the old one after `graceSeconds`; null if there is no such key.
+ *
+ * @example
+ * const { key, record, previous } = (await rotateApiKey(redis, keys, id, 300))!;
+ */
+export async function rotateApiKey(
+  redis: Redis,
+  keys: LabKeys,
+  keyId: string,
+  graceSeconds: number,
+): Promise<{ key: string; record: ApiKeyRecord; previous: ApiKeyRecord } | null> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const found = await readById(redis, keys, keyId);
+    if (!found) return null;
+    const old = found.stored;
+    if (old.revokedAt !== null) throw new KeyStateError(`key ${keyId} is revoked or already rotated`);
+    if (!isLive(old)) throw new KeyStateError(`key ${keyId} has expired`);
+    const updated = { ...old, revokedAt: new Date(Date.now() + graceSeconds * 1000).toISOString() };
+    const same = { role: old.role, tenant: old.tenant, name: old.name, rateLimit: old.rateLimit };
+    const replacement = { ...same, expiresAt: old.expiresAt, rotatedFrom: keyId };
+    const created = await put(redis, keys, replacement, { raw: found.raw, updated });
+    if (created) return { ...created, previous: toRecord(updated) };
+  }
+  throw new Error(`api keys: too much contention rotating ${keyId}`);
+}
+
+/**
+ * The audit event of a key change: who, which key, its role and limits — never the key or its hash.
+ *
+ * @example
+ * await audit.append(keyAuditEvent('key.created', actorOf(p), record));
+ */
+export function keyAuditEvent(
+  kind: 'key.created' | 'key.rotated' | 'key.revoked',
+  actor: string,
+  record: ApiKeyRecord,
+  details: Record<string, unknown> = {},
+): AuditEvent {
+  const { keyId, role, name, rateLimit, expiresAt, revokedAt } = record;
+  return {
+    kind,
+    actor,
+    tenant: record.tenant,
+    subject: keyId,
+    details: { role, name, rateLimit, expiresAt, revokedAt, ...details },
+  };
 }

@@ -4,16 +4,18 @@ import { Job, type JobProgress, type JobStatus } from '../../client-sdk/contract
 import type { LabKeys } from '../infra/redis.ts';
 import { nowIso } from './ids.ts';
 import { RecordStore } from './records.ts';
+import { readPage } from './time-index.ts';
 
 /** Allowed status transitions (DESIGN §4). */
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
-  pending_approval: ['approved', 'rejected', 'cancelled'],
+  pending_approval: ['approved', 'rejected', 'cancelled', 'expired'],
   approved: ['running', 'failed', 'cancelled'],
   running: ['succeeded', 'failed', 'cancelled'],
   succeeded: [],
   failed: [],
   cancelled: [],
   rejected: [],
+  expired: [],
 };
 
 /** A status change that the state machine does not allow. */
@@ -52,8 +54,17 @@ export class JobStore {
 
   /** Newest first; `tenant` null lists every tenant's jobs (operators). */
   async list(tenant: string | null, limit = 100): Promise<Job[]> {
+    return (await this.page(tenant, null, limit)).data;
+  }
+
+  /** One page, newest first, in the shared cursor format (`CursorError` for a cursor it did not issue). */
+  page(
+    tenant: string | null,
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ data: Job[]; nextCursor: string | null }> {
     const key = tenant === null ? this.keys.jobsAll : this.keys.jobsByTenant(tenant);
-    return this.records.getMany(await this.redis.zrevrange(key, 0, limit - 1));
+    return readPage(this.redis, key, { cursor, limit, load: (ids) => this.records.getMany(ids) });
   }
 
   /**

@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Job } from '../../client-sdk/contract/resources.ts';
 import { createApp } from '../../lab/api/app.ts';
-import { createContext, type LabContext } from '../../lab/context.ts';
+import { createContext, type LabContext, type PrivacyPolicy } from '../../lab/context.ts';
 import { masterKeyFrom } from '../../lab/infra/at-rest.ts';
 import type { DomainRegistration } from '../../lab/infra/task-protocol.ts';
 import { createApiKey } from '../../lab/store/api-keys.ts';
@@ -56,7 +56,14 @@ export function fakeDomain(id: string, region: string): DomainRegistration {
 export interface ApiFixture {
   ctx: LabContext;
   app: ReturnType<typeof createApp>;
-  keys: { operator: string; scientistA: string; riskA: string; scientistB: string; riskB: string };
+  keys: {
+    operator: string;
+    operatorB: string;
+    scientistA: string;
+    riskA: string;
+    scientistB: string;
+    riskB: string;
+  };
   call(
     method: string,
     path: string,
@@ -71,14 +78,21 @@ export interface ApiFixture {
  * @example
  * const fx = await apiFixture('authz'); const r = await fx.call('GET', '/v1/jobs', fx.keys.operator);
  */
-export async function apiFixture(name: string): Promise<ApiFixture> {
+export async function apiFixture(name: string, opts: { policy?: PrivacyPolicy } = {}): Promise<ApiFixture> {
   const prefix = testPrefix(name);
-  const ctx = createContext({ redisUrl: TEST_REDIS_URL, prefix, masterKey: masterKeyFrom(testMasterKey()) });
+  const ctx = createContext({
+    redisUrl: TEST_REDIS_URL,
+    prefix,
+    masterKey: masterKeyFrom(testMasterKey()),
+    ...(opts.policy ? { policy: opts.policy } : {}),
+  });
   const app = createApp(ctx);
   const key = async (role: 'operator' | 'bank-scientist' | 'risk-system', tenant: string) =>
     (await createApiKey(ctx.redis, ctx.keys, { role, tenant, name: `${role}@${tenant}` })).key;
   const keys = {
     operator: await key('operator', 'platform'),
+    /** A second, distinct operator (policies that need two approvals). */
+    operatorB: await key('operator', 'platform'),
     scientistA: await key('bank-scientist', 'bank-a'),
     riskA: await key('risk-system', 'bank-a'),
     scientistB: await key('bank-scientist', 'bank-b'),

@@ -5,7 +5,7 @@ import type { Job } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import type { AuthEnv } from '../auth.ts';
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected']);
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 /** How often the stream looks at the job record. */
 const POLL_MS = 250;
 

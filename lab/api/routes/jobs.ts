@@ -1,18 +1,28 @@
 // Job routes: banks submit and follow jobs; operators review them with the privacy report.
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { JobSpec } from '../../../client-sdk/contract/job-spec.ts';
 import { DecisionBody, type Job, type LabelSet } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { startJob } from '../../coordinator/start.ts';
+import { approvalsRequired, approvers, autoApproval } from '../../privacy/approval-policy.ts';
 import { checkGrant } from '../../privacy/grants.ts';
 import { planJobEncoding, privacyReport, resolveDomains } from '../../privacy/report.ts';
 import { newId, nowIso } from '../../store/ids.ts';
 import { TransitionError } from '../../store/jobs.ts';
 import { BudgetExceededError } from '../../store/privacy-budget.ts';
+import { CursorError } from '../../store/time-index.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
-import { parseJson } from '../validate.ts';
+import { idempotency } from '../idempotency.ts';
+import { parseJson, parseValue } from '../validate.ts';
 import { jobEvents } from './job-events.ts';
+
+/** `GET /v1/jobs` query: a page of up to `limit` jobs after `cursor` (the previous page's `nextCursor`). */
+export const JobListQuery = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+});
 
 /**
  * @example
@@ -40,21 +50,26 @@ export function jobRoutes(ctx: LabContext) {
       );
     }
     const personalFeatures = decision === 'approved' ? checkGrant(current, body.personalFeatures) : [];
+    const by = actorOf(p);
+    if (decision === 'approved' && approvers(current).includes(by)) {
+      throw new HttpError(409, 'conflict', `job ${id} needs its next approval from a different operator`);
+    }
+    const record = { decision, by, note: body.note, personalFeatures, at: nowIso() };
+    // Restricted or personal inputs may need several distinct operators; until then the job waits.
+    const needed = current.privacyReport.approvalsRequired;
+    const complete = decision === 'rejected' || approvers(current).length + 1 >= needed;
     try {
-      const job = await ctx.jobs.transition(id, decision, (j) => ({
-        ...j,
-        decisions: [
-          ...j.decisions,
-          { decision, by: actorOf(p), note: body.note, personalFeatures, at: nowIso() },
-        ],
-      }));
+      const job = complete
+        ? await ctx.jobs.transition(id, decision, (j) => ({ ...j, decisions: [...j.decisions, record] }))
+        : await addDecision(id, record);
       await ctx.audit.append({
-        kind: `job.${decision}`,
-        actor: actorOf(p),
+        kind: complete ? `job.${decision}` : 'job.approval_recorded',
+        actor: by,
         tenant: job.tenant,
         subject: id,
-        details: { note: body.note, personalFeatures },
+        details: { note: body.note, personalFeatures, approvals: approvers(job).length, needed },
       });
+      if (!complete) return job;
       if (decision === 'approved') await startJob(ctx, id);
       // A job that never runs gives its privacy budget back.
       else await ctx.budgets.refund(id, job.tenant);
@@ -80,6 +95,40 @@ export function jobRoutes(ctx: LabContext) {
     }
   }
 
+  /** Records one approval of several on a job that stays pending (guarded against a decision in between). */
+  async function addDecision(id: string, record: Job['decisions'][number]): Promise<Job> {
+    const job = await ctx.jobs.records.update(id, (j) => {
+      if (j.status !== 'pending_approval') throw new TransitionError(`job ${id} is ${j.status}`);
+      return { ...j, decisions: [...j.decisions, record], updatedAt: nowIso() };
+    });
+    if (!job) throw notFound('job');
+    return job;
+  }
+
+  /** The approval policy approves a low-risk job itself; the decision says so and is audited. */
+  async function autoApprove(job: Job, why: string): Promise<Job> {
+    const record = {
+      decision: 'approved' as const,
+      by: 'policy:auto-approve',
+      note: why,
+      personalFeatures: [],
+      at: nowIso(),
+    };
+    const approved = await ctx.jobs.transition(job.id, 'approved', (j) => ({
+      ...j,
+      decisions: [...j.decisions, record],
+    }));
+    await ctx.audit.append({
+      kind: 'job.approved',
+      actor: 'policy:auto-approve',
+      tenant: job.tenant,
+      subject: job.id,
+      details: { note: why },
+    });
+    await startJob(ctx, job.id);
+    return approved;
+  }
+
   /** ε is charged to every domain the job touches before the job exists: over a cap, nothing is stored. */
   async function chargeBudget(job: Job, epsilon: number) {
     try {
@@ -92,7 +141,7 @@ export function jobRoutes(ctx: LabContext) {
   }
 
   return new Hono<AuthEnv>()
-    .post('/', requireRole('bank-scientist'), async (c) => {
+    .post('/', requireRole('bank-scientist'), idempotency(ctx), async (c) => {
       const p = c.get('principal');
       const spec = await parseJson(c, JobSpec);
       for (const key of ['minCohort', 'minClassCohort'] as const) {
@@ -135,7 +184,11 @@ export function jobRoutes(ctx: LabContext) {
         );
       }
       const encoding = planJobEncoding(spec, domains, labelSet);
-      const report = privacyReport(spec, labelSet, domains, encoding, ctx.policy.minRowsPerParameter);
+      const base = privacyReport(spec, labelSet, domains, encoding, ctx.policy.minRowsPerParameter);
+      const report = {
+        ...base,
+        approvalsRequired: approvalsRequired({ ...base, approvalsRequired: 1 }, ctx.policy.approval),
+      };
       const now = nowIso();
       const job: Job = {
         id: newId('job'),
@@ -168,13 +221,24 @@ export function jobRoutes(ctx: LabContext) {
         subject: job.id,
         details: dp ? { dpEpsilon: dp.epsilon, domains: report.domains } : undefined,
       });
+      const why = autoApproval(job, ctx.policy.approval);
+      if (why) return c.json(await autoApprove(job, why), 201);
       return c.json(job, 201);
     })
     .get('/', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
-      const data = await ctx.jobs.list(p.role === 'operator' || p.role === 'auditor' ? null : p.tenant);
+      const { cursor, limit } = parseValue(JobListQuery, c.req.query());
+      const tenant = p.role === 'operator' || p.role === 'auditor' ? null : p.tenant;
+      let page: Awaited<ReturnType<typeof ctx.jobs.page>>;
+      try {
+        page = await ctx.jobs.page(tenant, cursor ?? null, limit);
+      } catch (err) {
+        if (err instanceof CursorError)
+          throw new HttpError(400, 'invalid_request', 'cursor: malformed cursor', 'cursor');
+        throw err;
+      }
       await ctx.audit.append({ kind: 'job.listed', actor: actorOf(p), tenant: p.tenant, subject: '*' });
-      return c.json({ data });
+      return c.json(page);
     })
     .get('/:id', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');

@@ -4,6 +4,7 @@ import { LabelSetUpload } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
+import { idempotency } from '../idempotency.ts';
 import { parseJson, parseValue } from '../validate.ts';
 
 /**
@@ -48,7 +49,7 @@ function csvToUpload(text: string, name: string, entityKey: string | undefined):
  */
 export function labelSetRoutes(ctx: LabContext) {
   return new Hono<AuthEnv>()
-    .post('/', requireRole('bank-scientist'), async (c) => {
+    .post('/', requireRole('bank-scientist'), idempotency(ctx), async (c) => {
       const p = c.get('principal');
       const isCsv = (c.req.header('content-type') ?? '').startsWith('text/csv');
       const upload = isCsv

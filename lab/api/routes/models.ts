@@ -1,4 +1,4 @@
-// Model routes: banks read their released models; risk systems score authorised enterprises.
+// Model routes: banks read their released models (and the registry's routes); risk systems score authorised enterprises.
 import { Hono } from 'hono';
 import { isValidEntity, ScoreRequest, type ScoreResult } from '../../../client-sdk/contract/resources.ts';
 import type { ScorecardModel } from '../../../models/scorecard-model.ts';
@@ -9,6 +9,7 @@ import { publicModel } from '../../store/models.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { parseJson } from '../validate.ts';
+import { modelRegistryRoutes } from './model-registry.ts';
 
 /** Points on the usual scale: 600 at odds 50:1 (good:bad), 20 points to double the odds. */
 export function pointsFromProbability(p: number): number {
@@ -23,6 +24,7 @@ export function pointsFromProbability(p: number): number {
  */
 export function modelRoutes(ctx: LabContext) {
   return new Hono<AuthEnv>()
+    .route('/', modelRegistryRoutes(ctx))
     .get('/:id', requireRole('bank-scientist', 'risk-system', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const model = await ctx.models.get(c.req.param('id'));
@@ -58,6 +60,9 @@ export function modelRoutes(ctx: LabContext) {
       const p = c.get('principal');
       const model = await ctx.models.get(c.req.param('id'));
       if (!model || model.tenant !== p.tenant) throw notFound('model');
+      // A retired model makes no decisions: the whole request is refused, not entity by entity.
+      if (model.status === 'retired')
+        throw new HttpError(409, 'model_retired', `model ${model.id} is retired; activate it to score`);
       const { entities, inputs = {} } = await parseJson(c, ScoreRequest);
       for (const [entity, values] of Object.entries(inputs)) {
         for (const name of Object.keys(values)) {

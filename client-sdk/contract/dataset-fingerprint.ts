@@ -1,0 +1,16 @@
+// A dataset file's fingerprint, as a domain's broker publishes it and a model's lineage records it.
+import { z } from 'zod';
+
+/**
+ * The SHA-256 of a dataset file's bytes and its data rows (header excluded), computed by the
+ * domain's broker when it starts. Two models trained on the same fingerprints saw the same files.
+ *
+ * @example
+ * DatasetFingerprint.parse({ dataset: 'tax', sha256: 'ab12…' (64 hex), rows: 11873 });
+ */
+export const DatasetFingerprint = z.strictObject({
+  dataset: z.string().min(1).max(200),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
+  rows: z.int().min(0),
+});
+export type DatasetFingerprint = z.infer<typeof DatasetFingerprint>;

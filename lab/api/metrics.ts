@@ -1,0 +1,85 @@
+// Prometheus metrics of one API process: requests by route pattern, their durations, coordinator queue depth.
+import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LabContext } from '../context.ts';
+import { withDeadline } from '../infra/deadline.ts';
+import { type AuthEnv, authenticate, requireRole } from './auth.ts';
+
+/** Methods get their own label value; anything else is `OTHER`, so callers cannot grow the label set. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** The route label of a request no route matched (a 404 from `notFound`). */
+const UNMATCHED_ROUTE = 'unmatched';
+/** The coordinator queue's states worth watching: a backlog, work in hand, failures. */
+const QUEUE_STATES = ['wait', 'active', 'delayed', 'waiting-children', 'failed'] as const;
+/** A scrape waits this long for the queue counts, then reports without them. */
+const QUEUE_COUNT_MS = 1000;
+
+/**
+ * The route pattern (`/v1/jobs/:id`) that answered, never the raw path: raw paths carry ids and
+ * would give every job its own time series. Middleware entries (method ALL) are not routes.
+ */
+function routeLabel(c: Parameters<MiddlewareHandler>[0]): string {
+  const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
+  return route?.path ?? UNMATCHED_ROUTE;
+}
+
+/**
+ * One registry per app (not prom-client's global one), so several labs in one process — tests do
+ * this — keep their counts apart.
+ *
+ * @example
+ * const metrics = labMetrics(ctx); app.use('*', metrics.measure); app.route('/', metrics.routes);
+ */
+export function labMetrics(ctx: LabContext) {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to the response headers (for event streams: until the stream opens), by route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  // Lab job statuses live in one record per job (counting them is a scan); BullMQ keeps counts per state.
+  new Gauge({
+    name: 'lab_coordinator_queue_jobs',
+    help: "Step jobs in the coordinator's queue, by state",
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await withDeadline(ctx.coordinatorQueue.getJobCounts(...QUEUE_STATES), QUEUE_COUNT_MS);
+      if (counts.state !== 'ok') return;
+      for (const state of QUEUE_STATES) this.set({ state }, counts.value[state] ?? 0);
+    },
+  });
+
+  const measure: MiddlewareHandler = async function measureRequest(c, next) {
+    const started = performance.now();
+    await next();
+    const method = METHODS.has(c.req.method) ? c.req.method : 'OTHER';
+    const route = routeLabel(c);
+    requests.inc({ method, route, status: String(c.res.status) });
+    duration.observe({ method, route }, (performance.now() - started) / 1000);
+  };
+
+  // Access: operator or auditor API keys, like every other platform-wide read. Route patterns and
+  // counts are not secret, but queue depth and traffic per route tell an outsider how the lab is
+  // used, and one auth scheme is simpler to run than a separate scrape token.
+  const routes = new Hono<AuthEnv>().get(
+    '/metrics',
+    authenticate(ctx),
+    requireRole('operator', 'auditor'),
+    async (c) => {
+      c.header('content-type', registry.contentType);
+      return c.body(await registry.metrics());
+    },
+  );
+  return { registry, measure, routes };
+}
