@@ -4,8 +4,9 @@ import { Hono } from 'hono';
 import { AuthorizationImport, AuthorizationRevoke } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { type AuthEnv, actorOf, requireRole } from '../auth.ts';
+import { csvToImport } from '../authorization-csv.ts';
 import { notFound } from '../http-error.ts';
-import { parseJson } from '../validate.ts';
+import { parseJson, parseValue } from '../validate.ts';
 
 /**
  * @example
@@ -56,7 +57,7 @@ export function domainRoutes(ctx: LabContext) {
 const AUDIT_LISTED_ENTITIES = 100;
 
 /**
- * Imports (`POST /`) and revokes (`POST /revoke`) enterprises' authorisations; operators only.
+ * Imports (`POST /`, JSON or `text/csv`) and revokes (`POST /revoke`) enterprises' authorisations; operators only.
  *
  * @example
  * app.route('/v1/authorizations', authorizationRoutes(ctx));
@@ -65,7 +66,10 @@ export function authorizationRoutes(ctx: LabContext) {
   return new Hono<AuthEnv>()
     .post('/', requireRole('operator'), async (c) => {
       const p = c.get('principal');
-      const { grants } = await parseJson(c, AuthorizationImport);
+      const isCsv = (c.req.header('content-type') ?? '').startsWith('text/csv');
+      const { grants } = isCsv
+        ? parseValue(AuthorizationImport, csvToImport(await c.req.text(), c.req.query('entityKey')))
+        : await parseJson(c, AuthorizationImport);
       const imported = await ctx.authorizations.grant(grants);
       await ctx.audit.append({
         kind: 'authorization.imported',
