@@ -8,6 +8,7 @@ import { LabClient } from '../client-sdk/client.ts';
 import type { Job, Model } from '../client-sdk/contract/resources.ts';
 import { connectRedis, labKeys } from '../lab/infra/redis.ts';
 import { createApiKey } from '../lab/store/api-keys.ts';
+import { approveWith } from '../scripts/lib/approval.ts';
 import { dropPrefix, ensureRedis } from '../scripts/lib/redis.ts';
 import { waitForDomains } from '../scripts/lib/scenario.ts';
 import { startStack } from '../scripts/lib/stack.ts';
@@ -51,6 +52,7 @@ export async function benchStack(opts: {
     (await createApiKey(conn, labKeys(prefix), { role, tenant, name: 'bench' })).key;
   const keys = {
     operator: await mk('operator', 'platform'),
+    operator2: await mk('operator', 'platform'),
     scientist: await mk('bank-scientist', 'bank-bench'),
   };
   const stack = await startStack({
@@ -61,6 +63,7 @@ export async function benchStack(opts: {
     showLogs: opts.showLogs,
   });
   const ops = new LabClient({ baseUrl: stack.url, apiKey: keys.operator });
+  const ops2 = new LabClient({ baseUrl: stack.url, apiKey: keys.operator2 });
   const bank = new LabClient({ baseUrl: stack.url, apiKey: keys.scientist });
   await waitForDomains(ops, opts.domains);
 
@@ -88,7 +91,7 @@ export async function benchStack(opts: {
         aggregation,
       });
       const t0 = performance.now();
-      await ops.jobs.approve(submitted.id, 'benchmark');
+      await approveWith([ops, ops2], submitted.id, 'benchmark');
       const job = await bank.jobs.wait(submitted.id, { intervalMs: 20, timeoutMs: 30 * 60_000 });
       const ms = performance.now() - t0;
       if (job.status !== 'succeeded') throw new Error(`job ${job.status}: ${job.error}`);

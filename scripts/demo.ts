@@ -32,6 +32,7 @@ async function createKeys(redisUrl: string, prefix: string, bank: string): Promi
       (await createApiKey(redis, keys, { role, tenant, name: `demo ${role}` })).key;
     return {
       operator: await make('operator', 'platform'),
+      operator2: await make('operator', 'platform'),
       scientist: await make('bank-scientist', bank),
       risk: await make('risk-system', bank),
     };

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabClient } from '../client-sdk/client.ts';
 import type { Job } from '../client-sdk/contract/resources.ts';
 import { queueNames } from '../lab/infra/redis.ts';
-import { bankSession } from './helpers/bank-session.ts';
+import { type BankSession, bankSession } from './helpers/bank-session.ts';
 import { TEST_REDIS_URL } from './helpers/redis.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
 describe('broker takeover', () => {
   let fx: StackFixture;
   let scientist: LabClient;
-  let operator: LabClient;
+  let approve: BankSession['approve'];
   let labelSetId: string;
 
   beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('broker takeover', () => {
       brokerLockMs: 2000,
       brokerWarmIdleMs: 3_600_000,
     });
-    ({ scientist, operator, labelSetId } = await bankSession(fx));
+    ({ scientist, approve, labelSetId } = await bankSession(fx));
   }, 120_000);
   afterAll(() => fx?.close());
 
@@ -37,7 +37,7 @@ describe('broker takeover', () => {
       model: { kind: 'logistic' },
       features: fx.world.commonFeatures,
     });
-    await operator.jobs.approve(job.id, 'ok');
+    await approve(job.id, 'ok');
     return job;
   };
 

@@ -2,21 +2,21 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabClient } from '../client-sdk/client.ts';
 import type { Job, JobEvent } from '../client-sdk/contract/resources.ts';
-import { bankSession } from './helpers/bank-session.ts';
+import { type BankSession, bankSession } from './helpers/bank-session.ts';
 import { TEST_REDIS_URL } from './helpers/redis.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
 describe('coordinator takeover', () => {
   let fx: StackFixture;
   let scientist: LabClient;
-  let operator: LabClient;
+  let approve: BankSession['approve'];
   let labelSetId: string;
   let redis: Redis;
 
   beforeAll(async () => {
     fx = await stackFixture('takeover', { enterprises: 6000, seed: 3, coordinatorLockMs: 2000 });
     redis = new Redis(TEST_REDIS_URL);
-    ({ scientist, operator, labelSetId } = await bankSession(fx));
+    ({ scientist, approve, labelSetId } = await bankSession(fx));
   }, 120_000);
   afterAll(async () => {
     redis?.disconnect();
@@ -31,7 +31,7 @@ describe('coordinator takeover', () => {
       model: { kind: 'logistic', l2: 0.5 },
       features: fx.world.commonFeatures,
     });
-    await operator.jobs.approve(job.id, 'ok');
+    await approve(job.id, 'ok');
     return job;
   };
 

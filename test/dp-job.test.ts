@@ -42,7 +42,7 @@ describe('differential privacy and the budget ledger', () => {
     expect(job.privacyReport.dpEpsilon).toBe(3);
     const charged = await spent();
     for (const d of job.privacyReport.domains) expect(charged[d]).toBeCloseTo(3, 9);
-    await s.operator.jobs.approve(job.id, 'DP on');
+    await s.approve(job.id, 'DP on');
     const done = await s.scientist.jobs.wait(job.id, { timeoutMs: 180_000 });
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
@@ -91,7 +91,7 @@ describe('differential privacy and the budget ledger', () => {
     for (const d of fx.world.domains)
       await s.operator.privacy.setCap({ bank: fx.world.bank, domain: d.id, epsilonCap: 20 });
     const job = await dpJob(8, { kind: 'mlp', hidden: [3], maxRounds: 4 });
-    await s.operator.jobs.approve(job.id, 'DP on');
+    await s.approve(job.id, 'DP on');
     const done = await s.scientist.jobs.wait(job.id, { timeoutMs: 180_000 });
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');

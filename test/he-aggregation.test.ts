@@ -9,7 +9,7 @@ import type { LabClient } from '../client-sdk/client.ts';
 import type { Job, Model } from '../client-sdk/contract/resources.ts';
 import { queueNames } from '../lab/infra/redis.ts';
 import { open } from '../lab/infra/seal.ts';
-import { bankSession } from './helpers/bank-session.ts';
+import { type BankSession, bankSession } from './helpers/bank-session.ts';
 import { TEST_REDIS_URL } from './helpers/redis.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
@@ -39,14 +39,14 @@ async function allValues(redis: Redis, prefix: string): Promise<Buffer[]> {
 describe('CKKS aggregation', () => {
   let fx: StackFixture;
   let scientist: LabClient;
-  let operator: LabClient;
+  let approve: BankSession['approve'];
   let labelSetId: string;
   let redis: Redis;
 
   beforeAll(async () => {
     fx = await stackFixture('ckks', { enterprises: 6000, seed: 9 });
     redis = new Redis(TEST_REDIS_URL);
-    ({ scientist, operator, labelSetId } = await bankSession(fx));
+    ({ scientist, approve, labelSetId } = await bankSession(fx));
   }, 120_000);
   afterAll(async () => {
     redis?.disconnect();
@@ -63,7 +63,7 @@ describe('CKKS aggregation', () => {
       bankFeatures: ['internal_rating', 'loan_amount'],
       aggregation,
     });
-    await operator.jobs.approve(job.id, 'ok');
+    await approve(job.id, 'ok');
     return job;
   };
   const coefficients = (m: Model) => {

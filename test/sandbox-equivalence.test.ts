@@ -10,7 +10,7 @@ import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
 
 /** Submits, approves and waits for the one logistic job both stacks run; returns its model. */
 async function trainOnce(fx: StackFixture): Promise<Model> {
-  const { scientist, operator, labelSetId } = await bankSession(fx);
+  const { scientist, approve, labelSetId } = await bankSession(fx);
   const submitted = await scientist.jobs.submit({
     name: 'sandbox-equivalence',
     purpose: 'same job with and without the enclave sandbox',
@@ -18,7 +18,7 @@ async function trainOnce(fx: StackFixture): Promise<Model> {
     model: { kind: 'logistic', l2: 1 },
     features: fx.world.commonFeatures,
   });
-  await operator.jobs.approve(submitted.id, 'ok');
+  await approve(submitted.id, 'ok');
   const job = await scientist.jobs.wait(submitted.id, { timeoutMs: 180_000 });
   if (job.status !== 'succeeded') throw new Error(`job ${job.id} ended ${job.status}: ${job.error ?? ''}`);
   return scientist.models.get(job.modelId!);

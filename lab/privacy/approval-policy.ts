@@ -7,10 +7,10 @@ export const ApprovalPolicy = z.strictObject({
   /** Distinct operators who must approve a job that uses restricted or personal features. */
   approvals: z
     .strictObject({
-      restricted: z.int().min(1).max(5).default(1),
+      restricted: z.int().min(1).max(5).default(2),
       personal: z.int().min(1).max(5).default(2),
     })
-    .default({ restricted: 1, personal: 2 }),
+    .default({ restricted: 2, personal: 2 }),
   /** Jobs approved by the policy itself: public platform features only, nothing personal. */
   autoApprove: z
     .strictObject({

@@ -1,14 +1,17 @@
 // The lab's reference scenario, as its users live it: operator imports consents, a bank uploads
-// labels and submits a job, the operator approves, the bank waits, a risk system scores.
+// labels and submits a job, two operators approve, the bank waits, a risk system scores.
 import path from 'node:path';
 import { LabClient } from '../../client-sdk/client.ts';
 import type { JobSpecInput } from '../../client-sdk/contract/job-spec.ts';
 import type { Job, JobProgress, Model, ScoreResponse } from '../../client-sdk/contract/resources.ts';
 import type { WorldSummary } from '../synth/index.ts';
+import { approveWith } from './approval.ts';
 import { readAuthorizations, readLabels } from './world-files.ts';
 
 export interface ScenarioKeys {
   operator: string;
+  /** A second operator: jobs with restricted features need two distinct approvals. */
+  operator2: string;
   scientist: string;
   risk: string;
 }
@@ -45,6 +48,7 @@ export async function runScenario(
   opts: { onProgress?: (p: JobProgress) => void; spec?: Partial<JobSpecInput>; scoreCount?: number } = {},
 ): Promise<ScenarioResult> {
   const operator = new LabClient({ baseUrl: url, apiKey: keys.operator });
+  const operator2 = new LabClient({ baseUrl: url, apiKey: keys.operator2 });
   const scientist = new LabClient({ baseUrl: url, apiKey: keys.scientist });
   const risk = new LabClient({ baseUrl: url, apiKey: keys.risk });
   const bankDir = path.join(worldDir, 'banks', world.bank);
@@ -67,7 +71,11 @@ export async function runScenario(
       ...opts.spec,
       ...spec,
     });
-    await operator.jobs.approve(submitted.id, 'public and restricted features only; cohort sizes fine');
+    await approveWith(
+      [operator, operator2],
+      submitted.id,
+      'public and restricted features only; cohort sizes fine',
+    );
     const job = await scientist.jobs.wait(submitted.id, {
       onProgress: spec.features ? undefined : opts.onProgress,
       timeoutMs: 10 * 60_000,

@@ -1,6 +1,8 @@
 // The bank-and-operator start of most stack tests: clients, consents imported, the loan book uploaded.
 import path from 'node:path';
 import { LabClient } from '../../client-sdk/client.ts';
+import type { Job } from '../../client-sdk/contract/resources.ts';
+import { approveWith } from '../../scripts/lib/approval.ts';
 import { waitForDomains } from '../../scripts/lib/scenario.ts';
 import { readAuthorizations, readLabels } from '../../scripts/lib/world-files.ts';
 import type { StackFixture } from './stack-fixture.ts';
@@ -8,6 +10,8 @@ import type { StackFixture } from './stack-fixture.ts';
 export interface BankSession {
   scientist: LabClient;
   operator: LabClient;
+  /** Approves a job with as many distinct operators as it needs (two for restricted features). */
+  approve(jobId: string, note: string): Promise<Job>;
   labelSetId: string;
 }
 
@@ -23,5 +27,7 @@ export async function bankSession(fx: StackFixture): Promise<BankSession> {
   await operator.authorizations.import(await readAuthorizations(path.join(bankDir, 'authorizations.csv')));
   const rows = await readLabels(path.join(bankDir, 'labels.csv'));
   const labelSetId = (await scientist.labelSets.upload({ name: 'book', rows })).id;
-  return { scientist, operator, labelSetId };
+  const operator2 = new LabClient({ baseUrl: fx.stack.url, apiKey: fx.keys.operator2 });
+  const approve = (jobId: string, note: string) => approveWith([operator, operator2], jobId, note);
+  return { scientist, operator, approve, labelSetId };
 }

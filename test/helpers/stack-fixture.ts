@@ -55,6 +55,7 @@ export async function stackFixture(
     (await createApiKey(redis, labKeys(prefix), { role, tenant, name: role })).key;
   const keys = {
     operator: await make('operator', 'platform'),
+    operator2: await make('operator', 'platform'),
     scientist: await make('bank-scientist', world.bank),
     risk: await make('risk-system', world.bank),
   };

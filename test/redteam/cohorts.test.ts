@@ -72,7 +72,7 @@ describe('red team: tiny cohorts', () => {
     }));
     expect(skewed.filter((r) => r.label === 1).length).toBeGreaterThanOrEqual(20);
     const job = await submit('skewed', skewed);
-    await s.operator.jobs.approve(job.id, 'looks harmless');
+    await s.approve(job.id, 'looks harmless');
     const done = await s.scientist.jobs.wait(job.id, { timeoutMs: 120_000 });
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/each class needs at least 20/);

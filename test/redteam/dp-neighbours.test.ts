@@ -66,7 +66,7 @@ describe('red team: neighbouring label sets under differential privacy', () => {
       privacy: { dp: DP },
       validation: VALIDATION,
     });
-    await s.operator.jobs.approve(job.id, 'two DP jobs, one label apart');
+    await s.approve(job.id, 'two DP jobs, one label apart');
     return job.id;
   };
 

@@ -57,7 +57,7 @@ describe('red team: scoring without consent', () => {
       model: { kind: 'logistic' },
       features: fx.world.commonFeatures,
     });
-    await s.operator.jobs.approve(submitted.id, 'platform features only');
+    await s.approve(submitted.id, 'platform features only');
     const job = await s.scientist.jobs.wait(submitted.id, { timeoutMs: 120_000 });
     if (job.status !== 'succeeded') throw new Error(`training ended ${job.status}: ${job.error}`);
     modelId = job.modelId!;
