@@ -85,13 +85,20 @@ export async function scoreOnDomains(
   if (entities.length === 0) return out;
   const served = new Map<string, number>();
   const domains = (await ctx.domains.list()).filter((d) => model.domains.includes(d.id));
-  const byDomain = new Map<string, string[]>();
+  // Each entity once per domain (a batch may repeat one; its domain answers it once).
+  const byDomain = new Map<string, Set<string>>();
   for (const e of entities) {
     const targets = model.entityKey === 'uscc' ? [domainForEntity(domains, e)] : domains.map((d) => d.id);
-    for (const d of targets) if (d) byDomain.set(d, [...(byDomain.get(d) ?? []), e]);
+    for (const d of targets) {
+      if (!d) continue;
+      let ids = byDomain.get(d);
+      if (!ids) byDomain.set(d, (ids = new Set()));
+      ids.add(e);
+    }
   }
   await Promise.all(
-    [...byDomain].map(async ([domain, ids]) => {
+    [...byDomain].map(async ([domain, idSet]) => {
+      const ids = [...idSet];
       const { queue, events } = ctx.domainQueue(domain);
       const task = {
         kind: 'score' as const,
