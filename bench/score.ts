@@ -8,13 +8,16 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { LabClient } from '../client-sdk/client.ts';
+import type { Model } from '../client-sdk/contract/resources.ts';
 import { connectRedis, labKeys } from '../lab/infra/redis.ts';
 import { createApiKey } from '../lab/store/api-keys.ts';
+import { approveWith } from '../scripts/lib/approval.ts';
 import { dropPrefix, ensureRedis } from '../scripts/lib/redis.ts';
-import { runScenario } from '../scripts/lib/scenario.ts';
+import { waitForDomains } from '../scripts/lib/scenario.ts';
 import { startStack } from '../scripts/lib/stack.ts';
-import { readAuthorizations } from '../scripts/lib/world-files.ts';
-import { generateWorld } from '../scripts/synth/index.ts';
+import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
+import { generateWorld, type WorldSummary } from '../scripts/synth/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +60,36 @@ async function startCeiling(): Promise<{ url: string; child: ChildProcess }> {
   return { url: String(JSON.parse(line).listening), child };
 }
 
+/** A logistic model on the platform's features only, so a score needs nothing but the enterprise's id. */
+async function trainPlatformModel(
+  url: string,
+  keys: { operator: string; operator2: string; scientist: string },
+  worldDir: string,
+  world: WorldSummary,
+): Promise<Model> {
+  const [operator, operator2, scientist] = [keys.operator, keys.operator2, keys.scientist].map(
+    (apiKey) => new LabClient({ baseUrl: url, apiKey }),
+  ) as [LabClient, LabClient, LabClient];
+  await waitForDomains(operator, world.domains.length);
+  const bankDir = path.join(worldDir, 'banks', world.bank);
+  await operator.authorizations.import(await readAuthorizations(path.join(bankDir, 'authorizations.csv')));
+  const labelSet = await scientist.labelSets.upload({
+    name: 'book',
+    rows: await readLabels(path.join(bankDir, 'labels.csv')),
+  });
+  const submitted = await scientist.jobs.submit({
+    name: 'bench-score',
+    purpose: 'scoring benchmark',
+    labels: { source: 'bank', labelSetId: labelSet.id },
+    model: { kind: 'logistic', l2: 1 },
+    features: [...new Set(world.domains.flatMap((d) => [...d.features, ...d.categoryFeatures]))],
+  });
+  await approveWith([operator, operator2], submitted.id, 'benchmark');
+  const job = await scientist.jobs.wait(submitted.id, { timeoutMs: 5 * 60_000 });
+  if (!job.modelId) throw new Error(`job ${job.id} ended ${job.status}: ${job.error}`);
+  return scientist.models.get(job.modelId);
+}
+
 async function main() {
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
@@ -95,8 +128,7 @@ async function main() {
       domainDirs: world.domains.map((d) => path.join(worldDir, 'domains', d.id)),
       showLogs: !values.json,
     });
-    // Platform features only, so a score needs nothing but the enterprise's id.
-    const { model } = await runScenario(stack.url, keys, worldDir, world, { spec: { bankFeatures: [] } });
+    const model = await trainPlatformModel(stack.url, keys, worldDir, world);
     const now = Date.now();
     const grants = await readAuthorizations(path.join(worldDir, 'banks', world.bank, 'authorizations.csv'));
     const entities = grants
