@@ -91,9 +91,9 @@ export async function scoreOnDomains(
     const targets = model.entityKey === 'uscc' ? [domainForEntity(domains, e)] : domains.map((d) => d.id);
     for (const d of targets) {
       if (!d) continue;
-      let ids = byDomain.get(d);
-      if (!ids) byDomain.set(d, (ids = new Set()));
+      const ids = byDomain.get(d) ?? new Set<string>();
       ids.add(e);
+      byDomain.set(d, ids);
     }
   }
   await Promise.all(
