@@ -18,6 +18,7 @@ import {
   type LabelSetUploadInput,
   Model,
   ScoreResponse,
+  TERMINAL_STATUSES,
 } from './contract/resources.ts';
 import { ContractError, errorFor, WaitTimeoutError } from './errors.ts';
 import { readSse } from './sse.ts';
@@ -27,8 +28,6 @@ export interface LabClientOptions {
   apiKey: string;
   fetch?: typeof fetch;
 }
-
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 
 /**
  * @example
@@ -139,7 +138,7 @@ export class LabClient {
       for (;;) {
         const job = await this.jobs.get(id);
         for (; seen < job.progress.length; seen++) opts.onProgress?.(job.progress[seen]!);
-        if (TERMINAL.has(job.status)) return job;
+        if (TERMINAL_STATUSES.has(job.status)) return job;
         if (Date.now() > deadline) throw new WaitTimeoutError(`job ${id} still ${job.status}`);
         await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
       }

@@ -112,8 +112,6 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         description: c.description,
       })),
     ),
-    // Published before the first task can arrive, so every model's lineage can name the files it saw.
-    datasets: await fingerprintDomain(dir, manifest),
     publishedAt: new Date().toISOString(),
   };
   await directory.publish(registration);
@@ -404,6 +402,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   // Publish safe statistics and the data-quality report, computed inside an enclave (the scorer,
   // which keeps the table warm for scoring afterwards).
+  // Dataset fingerprints (for models' lineage) are hashed while the enclave describes the domain,
+  // not before the broker starts; both are published together, when the domain is ready to use.
+  const fingerprints = fingerprintDomain(dir, manifest).catch((err: Error) => {
+    console.error(`broker ${manifest.id}: fingerprinting the datasets failed: ${err.message}`);
+    return undefined;
+  });
   const described = scorerEnclave()
     .then(async (enclave) =>
       guardedParse(
@@ -415,6 +419,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     .then(async (d) => {
       registration.rows = d.rows;
       registration.features = d.features;
+      registration.datasets = await fingerprints;
       await directory.publish({ ...registration, publishedAt: new Date().toISOString() });
       await directory.publishQuality(manifest.id, d.quality);
     })

@@ -60,7 +60,7 @@ function numberLists(params: Record<string, unknown>, key: string, length: numbe
  * Grid points or edges a round may ask for per feature: more would let counts-below describe
  * single rows (one point between every pair of neighbouring values).
  */
-export const MAX_POINTS_PER_FEATURE = 512;
+const MAX_POINTS_PER_FEATURE = 512;
 
 function boundedLists(params: Record<string, unknown>, key: string, d: number): number[][] {
   const lists = numberLists(params, key, d);

@@ -112,6 +112,15 @@ export const JobStatus = z.enum([
 ]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
+/** Statuses a job never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+]);
+
 export const PrivacyReport = z.object({
   featuresBySensitivity: z.record(z.string(), z.array(z.string())),
   parameterCount: z.int(),

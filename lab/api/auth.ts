@@ -1,6 +1,6 @@
 // API-key authentication and role checks: every route says which roles may call it.
 import type { MiddlewareHandler } from 'hono';
-import type { Role } from '../../client-sdk/contract/resources.ts';
+import { PLATFORM_ROLES, type Role } from '../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../context.ts';
 import { lookupApiKey, type Principal } from '../store/api-keys.ts';
 import { HttpError } from './http-error.ts';
@@ -40,9 +40,17 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
   };
 }
 
+/**
+ * Whether the key speaks for the platform (operators, auditors), which sees every tenant.
+ *
+ * @example
+ * const tenant = isPlatform(p) ? null : p.tenant;
+ */
+export const isPlatform = (p: Principal) => PLATFORM_ROLES.includes(p.role);
+
 /** Operators and auditors see every tenant; everyone else only their own. */
 export function canSee(p: Principal, tenant: string): boolean {
-  return p.role === 'operator' || p.role === 'auditor' || p.tenant === tenant;
+  return isPlatform(p) || p.tenant === tenant;
 }
 
 /** The actor string recorded in the audit log (never the key itself). */

@@ -1,6 +1,11 @@
 // How a job ends: released to the model registry, or failed with a reason. Both are audited.
 import type { DatasetFingerprint } from '../../client-sdk/contract/dataset-fingerprint.ts';
-import type { DpRelease, Evaluation, Job } from '../../client-sdk/contract/resources.ts';
+import {
+  type DpRelease,
+  type Evaluation,
+  type Job,
+  TERMINAL_STATUSES,
+} from '../../client-sdk/contract/resources.ts';
 import { inputName } from '../../models/encoding.ts';
 import type { LabContext } from '../context.ts';
 import { grantedPersonal } from '../privacy/grants.ts';
@@ -35,7 +40,7 @@ export async function releaseEnclaves(ctx: LabContext, job: Job): Promise<void> 
  */
 export async function failJob(ctx: LabContext, jobId: string, reason: string): Promise<void> {
   const job = await ctx.jobs.get(jobId);
-  if (!job || ['succeeded', 'failed', 'cancelled', 'rejected', 'expired'].includes(job.status)) return;
+  if (!job || TERMINAL_STATUSES.has(job.status)) return;
   await ctx.jobs.transition(jobId, 'failed', (j) => ({ ...j, error: reason }));
   await releaseEnclaves(ctx, job);
   await ctx.audit.append({

@@ -69,7 +69,10 @@ type Report = Pick<Job, 'privacyReport'>['privacyReport'];
  * @example
  * approvalsRequired(job.privacyReport, policy); // 2 when it uses a personal feature
  */
-export function approvalsRequired(report: Report, policy: ApprovalPolicy): number {
+export function approvalsRequired(
+  report: Pick<Report, 'featuresBySensitivity'>,
+  policy: ApprovalPolicy,
+): number {
   const uses = (s: string) => (report.featuresBySensitivity[s]?.length ?? 0) > 0;
   if (uses('personal')) return Math.max(policy.approvals.personal, policy.approvals.restricted);
   if (uses('restricted')) return policy.approvals.restricted;

@@ -21,7 +21,7 @@ export function grantedPersonal(job: Pick<Job, 'decisions'>): string[] {
  * @example
  * personalFeaturesOf(job); // ['personnel.rep_age']
  */
-export function personalFeaturesOf(job: Pick<Job, 'privacyReport'>): string[] {
+function personalFeaturesOf(job: Pick<Job, 'privacyReport'>): string[] {
   return [...(job.privacyReport.featuresBySensitivity.personal ?? [])].sort();
 }
 

@@ -123,9 +123,8 @@ export async function scoreOnDomains(
           attempts: 1,
         });
         const result = ScoreTaskResult.parse(await finished(job, queue, events));
-        const wanted = new Set(ids);
         for (const s of result.scores) {
-          if (wanted.has(s.entity) && !out.has(s.entity)) {
+          if (idSet.has(s.entity) && !out.has(s.entity)) {
             out.set(s.entity, { probability: s.probability, reasons: s.reasons });
             served.set(domain, (served.get(domain) ?? 0) + 1);
           }

@@ -52,7 +52,8 @@ function isLive(record: ApiKeyRecord, now = Date.now()): boolean {
   return !past(record.revokedAt) && !past(record.expiresAt);
 }
 
-const toRecord = (stored: StoredKey): ApiKeyRecord => ApiKeyRecord.parse(stored);
+/** The stored key without its hash (already validated when read). */
+const toRecord = ({ hash: _hash, ...record }: StoredKey): ApiKeyRecord => record;
 const records = (redis: Redis, keys: LabKeys) => new RecordStore(redis, StoredKey, keys.apiKey);
 
 async function put(

@@ -54,7 +54,8 @@ export class JobStore {
 
   /** Newest first; `tenant` null lists every tenant's jobs (operators). */
   async list(tenant: string | null, limit = 100): Promise<Job[]> {
-    return (await this.page(tenant, null, limit)).data;
+    const key = tenant === null ? this.keys.jobsAll : this.keys.jobsByTenant(tenant);
+    return this.records.getMany(await this.redis.zrevrange(key, 0, limit - 1));
   }
 
   /** One page, newest first, in the shared cursor format (`CursorError` for a cursor it did not issue). */

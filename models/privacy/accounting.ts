@@ -119,7 +119,7 @@ export function gaussianSigma(l2Sensitivity: number, rho: number): number {
  * @example
  * checkDpTarget({ epsilon: 3, delta: 1e-6 }); // ok; { epsilon: 0, … } throws
  */
-export function checkDpTarget(dp: DpTarget): void {
+function checkDpTarget(dp: DpTarget): void {
   const { epsilon, delta } = dp;
   if (!(epsilon > 0 && epsilon <= MAX_EPSILON)) {
     throw new Error(`dp: epsilon must be in (0, ${MAX_EPSILON}], got ${epsilon}`);

@@ -86,7 +86,7 @@ export function privatizeEvaluation(update: Update, rho: number, seed: string, l
     throw new Error(`${OWNER}: update field '${off.field}' is not an evaluation field (${off.problem})`);
   const [logLoss] = update['logLoss']!;
   const [brier] = update['brier']!;
-  const sigma = gaussianSigma(SENSITIVITY, rho);
+  const sigma = evaluationNoiseSigma(rho);
   const noise = gaussianNoise(seed, `evaluation:${label}`, 3 * DP_EVAL_BINS + 2, sigma);
   const noisy = (field: string, at: number) => coarse(update[field]!).map((v, g) => v + noise[at + g]!);
   const pos = countsFromNoisy(noisy('pos', 0));

@@ -5,7 +5,6 @@ import { dpLogistic } from './dp-logistic.ts';
 import { dpMlp } from './dp-mlp.ts';
 
 export {
-  checkDpTarget,
   type DpBudget,
   type DpKind,
   type DpMechanism,

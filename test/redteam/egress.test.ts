@@ -105,5 +105,9 @@ describe('red team: identifiers and oversized models', () => {
   it('a model within the floor still trains (the control is not a blanket refusal)', async () => {
     const job = await s.scientist.jobs.submit(spec({ model: { kind: 'logistic' } }));
     expect(job.privacyReport.rowsPerParameter).toBeGreaterThanOrEqual(20);
+    await s.approve(job.id, 'within the floor');
+    const done = await s.scientist.jobs.wait(job.id, { timeoutMs: 120_000 });
+    expect(done.status).toBe('succeeded');
+    expect(done.modelId).not.toBeNull();
   });
 });

@@ -71,7 +71,8 @@ describe('red team: enclave limits', () => {
     expect(incidents[0]).toMatch(breach);
     expect(enclave.alive).toBe(false);
     const outcome = await warm;
-    if (outcome !== 'answered before the next check') expect(outcome).toMatch(breach);
+    // Either the request answered before the watchdog's next sample, or it failed with the breach.
+    expect(outcome).toMatch(new RegExp(`^(answered before the next check|${breach.source})$`));
     await expect(enclave.request({ type: 'warm' })).rejects.toThrow(/enclave is not running/);
   });
 

@@ -14,6 +14,7 @@ import { readAuthorizations } from '../../scripts/lib/world-files.ts';
 import { auditEntries } from '../helpers/audit-entries.ts';
 import { type BankSession, bankSession } from '../helpers/bank-session.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
+import { refusalOf } from '../helpers/refusal.ts';
 import { type StackFixture, stackFixture } from '../helpers/stack-fixture.ts';
 
 const DAY_MS = 24 * 3600_000;
@@ -166,9 +167,9 @@ describe('red team: scoring without consent', () => {
   });
 
   it('attack: a scoring key revoking consents — control: only operators revoke → 403, audited as refused', async () => {
-    const err = await risk.authorizations
-      .revoke({ bank: fx.world.bank, entities: [consenting], reason: 'x' })
-      .catch((e: { status: number; code: string }) => e);
+    const err = await refusalOf(
+      risk.authorizations.revoke({ bank: fx.world.bank, entities: [consenting], reason: 'x' }),
+    );
     expect(err).toMatchObject({ status: 403, code: 'forbidden' });
     const refused = (await auditEntries(redis, fx.prefix, 'request.refused')).at(-1)!;
     expect(refused).toMatchObject({

@@ -1,11 +1,10 @@
 // `GET /v1/jobs/:id/events`: a job's rounds and status changes as server-sent events.
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { Job } from '../../../client-sdk/contract/resources.ts';
+import { type Job, TERMINAL_STATUSES } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import type { AuthEnv } from '../auth.ts';
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 /** How often the stream looks at the job record. */
 const POLL_MS = 250;
 
@@ -39,7 +38,7 @@ export function jobEvents(c: Context<AuthEnv>, ctx: LabContext, job: Job): Respo
         const body = { status, modelId: current.modelId, error: current.error };
         await stream.writeSSE({ event: 'status', data: JSON.stringify(body) });
       }
-      if (TERMINAL.has(current.status)) break;
+      if (TERMINAL_STATUSES.has(current.status)) break;
       await stream.sleep(POLL_MS);
     }
   });

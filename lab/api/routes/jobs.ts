@@ -12,7 +12,7 @@ import { newId, nowIso } from '../../store/ids.ts';
 import { TransitionError } from '../../store/jobs.ts';
 import { BudgetExceededError } from '../../store/privacy-budget.ts';
 import { CursorError } from '../../store/time-index.ts';
-import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
+import { type AuthEnv, actorOf, canSee, isPlatform, requireRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { idempotency } from '../idempotency.ts';
 import { parseJson, parseValue } from '../validate.ts';
@@ -187,7 +187,7 @@ export function jobRoutes(ctx: LabContext) {
       const base = privacyReport(spec, labelSet, domains, encoding, ctx.policy.minRowsPerParameter);
       const report = {
         ...base,
-        approvalsRequired: approvalsRequired({ ...base, approvalsRequired: 1 }, ctx.policy.approval),
+        approvalsRequired: approvalsRequired(base, ctx.policy.approval),
       };
       const now = nowIso();
       const job: Job = {
@@ -228,7 +228,7 @@ export function jobRoutes(ctx: LabContext) {
     .get('/', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const { cursor, limit } = parseValue(JobListQuery, c.req.query());
-      const tenant = p.role === 'operator' || p.role === 'auditor' ? null : p.tenant;
+      const tenant = isPlatform(p) ? null : p.tenant;
       let page: Awaited<ReturnType<typeof ctx.jobs.page>>;
       try {
         page = await ctx.jobs.page(tenant, cursor ?? null, limit);

@@ -8,7 +8,7 @@ import { renderModelCardMarkdown } from '../../registry/model-card-markdown.ts';
 import type { Principal } from '../../store/api-keys.ts';
 import { type ModelStatus, ModelStatusError, publicModel, type StoredModel } from '../../store/models.ts';
 import { CursorError } from '../../store/time-index.ts';
-import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
+import { type AuthEnv, actorOf, canSee, isPlatform, requireRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { parseJson, parseValue } from '../validate.ts';
 
@@ -52,7 +52,7 @@ export function modelRegistryRoutes(ctx: LabContext) {
     .get('/', requireRole('bank-scientist', 'risk-system', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       const q = parseValue(ModelListQuery, c.req.query());
-      const platform = p.role === 'operator' || p.role === 'auditor';
+      const platform = isPlatform(p);
       if (!platform && q.tenant !== undefined && q.tenant !== p.tenant)
         throw new HttpError(403, 'forbidden', 'a bank lists its own models only', 'tenant');
       const tenant = platform ? (q.tenant ?? null) : p.tenant;

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { BudgetCap } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
-import { type AuthEnv, actorOf, requireRole } from '../auth.ts';
+import { type AuthEnv, actorOf, isPlatform, requireRole } from '../auth.ts';
 import { HttpError } from '../http-error.ts';
 import { parseJson } from '../validate.ts';
 
@@ -15,7 +15,7 @@ export function privacyRoutes(ctx: LabContext) {
     .get('/budgets', requireRole('bank-scientist', 'operator', 'auditor'), async (c) => {
       const p = c.get('principal');
       // A bank reads its own ledger; operators and auditors name the bank.
-      const bank = p.role === 'operator' || p.role === 'auditor' ? c.req.query('bank') : p.tenant;
+      const bank = isPlatform(p) ? c.req.query('bank') : p.tenant;
       if (!bank) throw new HttpError(400, 'invalid_request', 'name the bank (?bank=…)', 'bank');
       const data = await ctx.budgets.lines(bank);
       await ctx.audit.append({ kind: 'privacy.budget.read', actor: actorOf(p), tenant: bank, subject: bank });
