@@ -131,16 +131,29 @@ describe('CKKS aggregation', () => {
           prefix: `${fx.prefix}:bull`,
         }),
     );
-    const job = await submit('ckks');
-    while ((await scientist.jobs.get(job.id)).progress.length < 2)
-      await new Promise((r) => setTimeout(r, 20));
-    // Hold the domains, let the next round be queued, then alter every ciphertext blob in Redis.
+    // Hold the domains from the start and let the job through one round at a time, so the
+    // ciphertexts are altered between two rounds whatever the machine's speed.
     await Promise.all(queues.map((q) => q.pause()));
-    const settled = async () =>
-      (await Promise.all(queues.map((q) => q.getJobCounts('active', 'wait')))).every(
-        (c) => c.active === 0 && (c.wait ?? 0) > 0,
+    const counts = () => Promise.all(queues.map((q) => q.getJobCounts('active', 'wait')));
+    const until = async (what: string, cond: () => Promise<boolean>) => {
+      const deadline = Date.now() + 60_000;
+      while (!(await cond())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const held = async () => (await counts()).every((c) => c.active === 0 && (c.wait ?? 0) > 0);
+    const job = await submit('ckks');
+    await until('the first domain tasks', held);
+    while ((await scientist.jobs.get(job.id)).progress.length < 2) {
+      await Promise.all(queues.map((q) => q.resume()));
+      await until('the domains to take their tasks', async () =>
+        (await counts()).every((c) => (c.wait ?? 0) === 0),
       );
-    while (!(await settled())) await new Promise((r) => setTimeout(r, 20));
+      await Promise.all(queues.map((q) => q.pause()));
+      await until('the next domain tasks', held);
+    }
+    expect((await scientist.jobs.get(job.id)).status).toBe('running');
     let altered = 0;
     let cursor = '0';
     do {

@@ -69,6 +69,8 @@ describe('red team: enclave limits', () => {
     for (let i = 0; i < 50 && incidents.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatch(breach);
+    // SIGKILL is sent with the incident; the exit is reported a moment later.
+    for (let i = 0; i < 50 && enclave.alive; i++) await new Promise((r) => setTimeout(r, 100));
     expect(enclave.alive).toBe(false);
     const outcome = await warm;
     // Either the request answered before the watchdog's next sample, or it failed with the breach.
