@@ -1,5 +1,6 @@
 // The domain broker: a BullMQ worker on `domain.<id>` that hands each task to an enclave process
 // and returns only what the enclave computed (aggregates, scores), schema-checked.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -9,14 +10,13 @@ import { AuditLog } from '../lab/infra/audit-log.ts';
 import { BlobStore } from '../lab/infra/blob-store.ts';
 import { DomainDirectory } from '../lab/infra/domain-directory.ts';
 import { connectRedis, labKeys, queueNames } from '../lab/infra/redis.ts';
+import { ScoreModelWire } from '../lab/infra/score-wire.ts';
 import { open } from '../lab/infra/seal.ts';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   type DomainRegistration,
   LabelColumns,
   ReleaseTask,
-  ScoreTask,
-  type ScoreTaskResult,
   TrainResult,
   TrainTask,
 } from '../lab/infra/task-protocol.ts';
@@ -31,6 +31,7 @@ import {
   EgressRefusal,
   guardedParse,
 } from './egress-guard.ts';
+import { MAX_CACHED_MODELS } from './enclave/score.ts';
 import { defaultLimits, type EnclaveLimits, EnclaveProcess, EnclaveRefusedError } from './enclave-process.ts';
 import {
   DescribeResult,
@@ -41,10 +42,21 @@ import {
   ScoreResultBody,
 } from './protocol.ts';
 import { requireSandbox, unsafeWarning } from './sandbox-check.ts';
+import { type ScoreBatch, ScoreRefused, serveScores } from './score-server.ts';
 import { WarmEnclaves } from './warm-enclaves.ts';
 
-/** A score reply for 10,000 entities with three reasons each fits well within this. */
-const MAX_SCORE_REPLY_BYTES = 8 * 1024 * 1024;
+/** A score reply for 20,000 entities with three reasons each fits well within this. */
+const MAX_SCORE_REPLY_BYTES = 16 * 1024 * 1024;
+
+/** What a broker reads of a released model's record to score with it. */
+const ScoringRecord = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  kind: ScoreModelWire.shape.kind,
+  encoding: ScoreModelWire.shape.encoding,
+  bankFeatures: z.array(z.string()),
+  parameters: z.record(z.string(), z.unknown()),
+});
 
 export interface BrokerOptions {
   domainDir: string;
@@ -202,6 +214,15 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     }
   }
 
+  // The warm scorer: one enclave holding the whole table and the models it was sent. If it dies it
+  // is restarted at once; meanwhile calls are answered `unavailable` (fail fast, no hung request).
+  let closing = false;
+  let scorerReady = false;
+  let scoreServer: { readinessChanged(): void } | null = null;
+  const setScorerReady = (ready: boolean) => {
+    scorerReady = ready;
+    scoreServer?.readinessChanged();
+  };
   function scorerEnclave(): Promise<EnclaveProcess> {
     if (scorer) {
       return scorer.then((e) => {
@@ -210,10 +231,98 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         return scorerEnclave();
       });
     }
-    scorer = startWarm();
-    scorer.catch(() => (scorer = null));
-    return scorer;
+    const started = startWarm();
+    scorer = started;
+    started.then(
+      (e) => {
+        setScorerReady(true);
+        void e.exited.then(() => {
+          if (scorer !== started) return;
+          scorer = null;
+          setScorerReady(false);
+          if (!closing) setTimeout(() => void scorerEnclave().catch(() => undefined), 100);
+        });
+      },
+      (err: Error) => {
+        if (scorer === started) scorer = null;
+        console.error(`broker ${manifest.id}: the scorer did not start: ${err.message}`);
+        if (!closing) setTimeout(() => void scorerEnclave().catch(() => undefined), 1000);
+      },
+    );
+    return started;
   }
+
+  /** Released models as the scorer needs them, read once (a model's parameters never change). */
+  const scoringModels = new Map<string, Promise<z.infer<typeof ScoringRecord>>>();
+  function scoringModel(modelId: string) {
+    let m = scoringModels.get(modelId);
+    if (!m) {
+      m = (async () => {
+        const raw = await redis.get(keys.model(modelId));
+        if (raw === null) throw new ScoreRefused(`model ${modelId} not found`);
+        return ScoringRecord.parse(JSON.parse(raw));
+      })();
+      if (scoringModels.size >= 4 * MAX_CACHED_MODELS)
+        scoringModels.delete(scoringModels.keys().next().value!);
+      scoringModels.set(modelId, m);
+      m.catch(() => scoringModels.delete(modelId));
+    }
+    return m;
+  }
+  /** Which models each scorer process holds, mirroring its cache (same size, same eviction order). */
+  const sentModels = new WeakMap<EnclaveProcess, Set<string>>();
+
+  const scoreBatch: ScoreBatch = async ({ modelId, tenant, entities, bankInputs }) => {
+    const record = await scoringModel(modelId);
+    // The lab checked ownership; a broker does not score one bank's model for another either.
+    if (record.tenant !== tenant) throw new ScoreRefused(`model ${modelId} not found`);
+    const enclave = await scorer;
+    if (!enclave?.alive) throw new Error('the scorer is not running');
+    const sent = sentModels.get(enclave) ?? new Set<string>();
+    sentModels.set(enclave, sent);
+    const include = !sent.has(modelId);
+    if (include) {
+      if (sent.size >= MAX_CACHED_MODELS) sent.delete(sent.values().next().value!);
+      sent.add(modelId);
+    }
+    const model = {
+      id: record.id,
+      kind: record.kind,
+      encoding: record.encoding,
+      bankFeatures: record.bankFeatures,
+      parameters: record.parameters,
+    };
+    try {
+      const body = guardedParse(
+        ScoreResultBody,
+        await enclave.request({
+          type: 'score',
+          modelId,
+          ...(include ? { model } : {}),
+          entities,
+          ...(bankInputs ? { bankInputs } : {}),
+        }),
+        MAX_SCORE_REPLY_BYTES,
+      );
+      checkScores(body.scores, { entities, model, entityKey: manifest.entityKey });
+      return body.scores;
+    } catch (err) {
+      sent.delete(modelId);
+      if (err instanceof EgressRefusal) {
+        await audit.append({
+          kind: 'egress.refused',
+          actor,
+          tenant,
+          subject: `score:${modelId}`,
+          details: { code: err.code, message: err.message },
+        });
+        console.error(`broker ${manifest.id}: ${err.message}`);
+        throw new ScoreRefused(err.message);
+      }
+      if (err instanceof EnclaveRefusedError) throw new ScoreRefused(err.message);
+      throw err;
+    }
+  };
 
   /** CKKS: the dealer's key generation; the broker stores the keys as blobs (only sealed secrets). */
   async function keygenTask(task: TrainTask, enclave: EnclaveProcess): Promise<TrainResult> {
@@ -328,18 +437,6 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     });
   }
 
-  async function score(task: ScoreTask): Promise<ScoreTaskResult> {
-    const enclave = await scorerEnclave();
-    const { model, entities, bankInputs } = task;
-    const body = guardedParse(
-      ScoreResultBody,
-      await enclave.request({ type: 'score', model, entities, ...(bankInputs ? { bankInputs } : {}) }),
-      MAX_SCORE_REPLY_BYTES,
-    );
-    checkScores(body.scores, task);
-    return body;
-  }
-
   async function release(task: ReleaseTask): Promise<{ released: boolean }> {
     const enclave = await enclaves.get(task.jobId)?.catch(() => null);
     enclaves.delete(task.jobId);
@@ -356,29 +453,25 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         throw new UnrecoverableError('malformed release task');
       return release(task.data);
     }
-    const parsed = job.name === 'train' ? TrainTask.safeParse(job.data) : ScoreTask.safeParse(job.data);
+    if (job.name !== 'train') throw new UnrecoverableError(`unknown task ${job.name}`);
+    const parsed = TrainTask.safeParse(job.data);
     if (!parsed.success)
-      throw new UnrecoverableError(`malformed ${job.name} task: ${parsed.error.issues[0]?.message}`);
-    if (parsed.data.domain !== manifest.id)
-      throw new UnrecoverableError(`task for domain ${parsed.data.domain} reached ${manifest.id}`);
+      throw new UnrecoverableError(`malformed train task: ${parsed.error.issues[0]?.message}`);
+    const task = parsed.data;
+    if (task.domain !== manifest.id)
+      throw new UnrecoverableError(`task for domain ${task.domain} reached ${manifest.id}`);
     warm.taskStarted();
     try {
       // Every result says whether the enclave that computed it was sandboxed.
-      const result = parsed.data.kind === 'train' ? await train(parsed.data) : await score(parsed.data);
-      return { ...result, sandboxed };
+      return { ...(await train(task)), sandboxed };
     } catch (err) {
       if (err instanceof EgressRefusal) {
-        const task = parsed.data;
         await audit.append({
           kind: 'egress.refused',
           actor,
-          tenant: task.kind === 'train' ? task.setup.egress.tenant : task.tenant,
-          subject: task.kind === 'train' ? task.jobId : `score:${task.model.id}`,
-          details: {
-            code: err.code,
-            message: err.message,
-            ...(task.kind === 'train' ? { round: task.round } : {}),
-          },
+          tenant: task.setup.egress.tenant,
+          subject: task.jobId,
+          details: { code: err.code, message: err.message, round: task.round },
         });
         console.error(`broker ${manifest.id}: ${err.message}`);
         throw new UnrecoverableError(err.message);
@@ -399,6 +492,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     maxStalledCount: 5,
   });
   worker.on('error', (err) => console.error(`broker ${manifest.id}:`, err.message));
+
+  // Scoring does not go through BullMQ: calls come over the scoring channel, many per enclave request.
+  const scores = serveScores({
+    redis,
+    keys,
+    domain: manifest.id,
+    brokerId: `${manifest.id}:${randomBytes(6).toString('hex')}`,
+    sandboxed,
+    score: scoreBatch,
+    ready: () => scorerReady,
+  });
+  scoreServer = scores;
 
   // Publish safe statistics and the data-quality report, computed inside an enclave (the scorer,
   // which keeps the table warm for scoring afterwards).
@@ -448,7 +553,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     manifest,
     worker,
     async close() {
+      closing = true;
       await described;
+      await scores.close();
       clearInterval(sweeper);
       clearInterval(heartbeat);
       await worker.close();

@@ -1,7 +1,8 @@
 // The egress guard: the broker's checks, outside the enclave, of what a task may use and of every
 // message an enclave sends out. Anything not on the allow-list is refused with a stable code.
 import type { z } from 'zod';
-import type { ScoreTask, TrainSetup } from '../lab/infra/task-protocol.ts';
+import type { ScoreModelWire, ScoreWire } from '../lab/infra/score-wire.ts';
+import type { TrainSetup } from '../lab/infra/task-protocol.ts';
 import { evaluationShape } from '../models/evaluation.ts';
 import { jobStrategyFor } from '../models/registry.ts';
 import { type RoundInstruction, shapeMismatch } from '../models/strategy.ts';
@@ -150,32 +151,40 @@ export function checkUpdate(
 }
 
 /**
- * Scores go only to the entities the task asked for, once each, with reason codes that are the
- * model's feature names (never values).
+ * Scores leave only as one entry per requested entity, in order (no ids, so nothing can be
+ * reported for an entity nobody asked about): a probability, points only from a kind that has its
+ * own points table, and reason codes that are the model's feature names (never values). `null`
+ * only for an opaque id this domain does not hold.
  *
  * @example
- * checkScores(body.scores, task);
+ * checkScores(body.scores, { entities, model });
  */
 export function checkScores(
-  scores: readonly { entity: string; probability: number; reasons: string[] }[],
-  task: ScoreTask,
+  scores: readonly (ScoreWire | null)[],
+  asked: { entities: readonly string[]; model: ScoreModelWire; entityKey: 'uscc' | 'opaque' },
 ): void {
-  const asked = new Set(task.entities);
-  const seen = new Set<string>();
+  if (scores.length !== asked.entities.length)
+    throw new EgressRefusal(
+      'unrequested_entity',
+      `${scores.length} scores for ${asked.entities.length} requested entities`,
+    );
+  const { model } = asked;
   const names = new Set([
-    ...task.model.encoding.inputs.map((i) => i.source),
-    ...task.model.bankFeatures.map((f) => `bank.${f}`),
+    ...model.encoding.inputs.map((i) => i.source),
+    ...model.bankFeatures.map((f) => `bank.${f}`),
   ]);
+  const pointed = model.kind === 'scorecard';
   for (const s of scores) {
-    if (!asked.has(s.entity) || seen.has(s.entity))
-      throw new EgressRefusal(
-        'unrequested_entity',
-        'a score for an entity the task did not ask for (or twice)',
-      );
-    seen.add(s.entity);
+    if (s === null) {
+      if (asked.entityKey !== 'opaque')
+        throw new EgressRefusal('shape_mismatch', 'every requested enterprise gets a score');
+      continue;
+    }
     if (!(s.probability >= 0 && s.probability <= 1))
       throw new EgressRefusal('shape_mismatch', 'a score that is not a probability');
-    if (s.reasons.length > 10 || s.reasons.some((r) => !names.has(r)))
+    if ((s.points !== undefined) !== pointed || (s.points !== undefined && !Number.isFinite(s.points)))
+      throw new EgressRefusal('shape_mismatch', 'points only as a scorecard’s finite total');
+    if (s.reasons.some((r) => !names.has(r)))
       throw new EgressRefusal('unexpected_field', 'reason codes must be the model’s feature names');
   }
 }

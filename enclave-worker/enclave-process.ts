@@ -47,6 +47,8 @@ export class EnclaveProcess {
   /** Set when the broker kills the enclave itself, so its exit is not reported as an incident. */
   private killed = false;
   lastUsed = Date.now();
+  /** Settles when the process has exited, whoever ended it. */
+  readonly exited: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -66,7 +68,12 @@ export class EnclaveProcess {
     });
     child.on('message', (raw) => this.onMessage(raw));
     child.on('error', (err) => this.failAll(new Error(`enclave process: ${err.message}`)));
+    let exited: () => void = () => undefined;
+    this.exited = new Promise<void>((r) => {
+      exited = r;
+    });
     child.on('exit', (code, signal) => {
+      exited();
       stopWatchdog();
       if (this.pending.size > 0 && !this.killed)
         this.incident(`enclave exited mid-request (${signal ?? code})`);

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { ValidationSpec } from '../client-sdk/contract/job-spec.ts';
 import { QualityReport } from '../client-sdk/contract/quality.ts';
 import { CatalogFeature, Encoding, Evaluation } from '../client-sdk/contract/resources.ts';
-import { RoundInstructionWire, ScoreModelWire } from '../lab/infra/task-protocol.ts';
+import { ScoreModelWire, ScoreWire } from '../lab/infra/score-wire.ts';
+import { RoundInstructionWire } from '../lab/infra/task-protocol.ts';
+
+/** Entities one enclave score request may carry (the broker merges calls up to this). */
+export const MAX_SCORER_ENTITIES = 20_000;
 
 const FiniteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
 
@@ -60,11 +64,13 @@ export const ToEnclave = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('warm'), id: z.int() }),
   /** Safe description of the domain: catalog statistics (nothing from fewer than k rows) and data quality. */
   z.strictObject({ type: z.literal('describe'), id: z.int(), k: z.int().min(1) }),
+  /** Scores entities in order; `model` travels once per enclave, later calls name it by id. */
   z.strictObject({
     type: z.literal('score'),
     id: z.int(),
-    model: ScoreModelWire,
-    entities: z.array(z.string()).max(10_000),
+    modelId: z.string(),
+    model: ScoreModelWire.optional(),
+    entities: z.array(z.string()).max(MAX_SCORER_ENTITIES),
     bankInputs: z.array(z.array(z.number())).optional(),
   }),
 ]);
@@ -96,11 +102,8 @@ export const RoundResult = z.strictObject({
   rows: z.strictObject({ train: z.int(), holdout: z.int() }),
   computeMs: z.number(),
 });
-export const ScoreResultBody = z.strictObject({
-  scores: z.array(
-    z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) }),
-  ),
-});
+/** One score per requested entity, in order; `null` where an opaque id is not this domain's. */
+export const ScoreResultBody = z.strictObject({ scores: z.array(ScoreWire.nullable()) });
 
 /** Enclave → broker. */
 export const FromEnclave = z.discriminatedUnion('type', [

@@ -6,6 +6,7 @@ import { BlobStore } from './infra/blob-store.ts';
 import { DomainDirectory } from './infra/domain-directory.ts';
 import { connectRedis, type LabKeys, labKeys, queueNames } from './infra/redis.ts';
 import { type ApprovalPolicy, approvalPolicyFromEnv } from './privacy/approval-policy.ts';
+import { ScoreChannel } from './scoring/channel.ts';
 import { AuthorizationRegistry } from './store/authorizations.ts';
 import { JobStore } from './store/jobs.ts';
 import { LabelSetStore } from './store/label-sets.ts';
@@ -55,8 +56,10 @@ export interface LabContext {
   budgets: PrivacyBudgetLedger;
   blobs: BlobStore;
   coordinatorQueue: Queue;
-  /** Queue + events of a domain, created on first use (scoring waits on results). */
+  /** Queue + events of a domain, created on first use. */
   domainQueue(id: string): { queue: Queue; events: QueueEvents };
+  /** The scoring channel to the domains' warm scorers. */
+  scoring: ScoreChannel;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,8 @@ export function createContext(opts: {
   prefix: string;
   masterKey: Buffer;
   policy?: PrivacyPolicy;
+  /** How long a score waits for a domain (`LAB_SCORE_TIMEOUT_MS`, default 5000). */
+  scoreTimeoutMs?: number;
 }): LabContext {
   const redis = connectRedis(opts.redisUrl);
   const keys = labKeys(opts.prefix);
@@ -77,7 +82,11 @@ export function createContext(opts: {
   const domainQueues = new Map<string, { queue: Queue; events: QueueEvents }>();
   const audit = new AuditLog(redis, keys);
   const policy = opts.policy ?? policyFromEnv();
+  const scoring = new ScoreChannel(redis, keys, {
+    timeoutMs: opts.scoreTimeoutMs ?? (Number(process.env.LAB_SCORE_TIMEOUT_MS) || 5000),
+  });
   return {
+    scoring,
     redis,
     policy,
     keys,
@@ -107,6 +116,7 @@ export function createContext(opts: {
       for (const { queue, events } of domainQueues.values())
         await Promise.all([queue.close(), events.close()]);
       await coordinatorQueue.close();
+      await scoring.close();
       await audit.close();
       redis.disconnect();
     },

@@ -1,6 +1,29 @@
 // Scoring one row with a scorecard: total points (the score) and reason codes from point shortfalls.
 
-import { rowBins, type ScorecardModel } from './scorecard-model.ts';
+import { binOf } from './scorecard-encoder.ts';
+import { modelEncoder, rowBins, type ScorecardModel } from './scorecard-model.ts';
+
+/**
+ * Total points (the score) of each row of a row-major n × featureCount matrix: the sum of its
+ * bins' points from the model's own points table.
+ *
+ * @example
+ * scorecardPointsOfRows(model, x, n); // Float64Array of n scores, e.g. [611.7, 587.2, …]
+ */
+export function scorecardPointsOfRows(model: ScorecardModel, x: Float64Array, n: number): Float64Array {
+  const d = model.featureCount;
+  if (x.length !== n * d) throw new Error(`points: x has ${x.length} values, expected ${n}×${d}`);
+  const enc = modelEncoder(model);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let total = 0;
+    model.characteristics.forEach((c, k) => {
+      total += c.bins[binOf(enc, k, x[i * d + c.feature]!)]!.points;
+    });
+    out[i] = total;
+  }
+  return out;
+}
 
 /**
  * A row's total points (the score) from its bins' points.
@@ -9,8 +32,10 @@ import { rowBins, type ScorecardModel } from './scorecard-model.ts';
  * scorecardPoints(model, [52_000, NaN, 0.4]); // e.g. 611.7
  */
 export function scorecardPoints(model: ScorecardModel, row: Float64Array | readonly number[]): number {
-  const bins = rowBins(model, row);
-  return model.characteristics.reduce((s, c, k) => s + c.bins[bins[k]!]!.points, 0);
+  if (row.length !== model.featureCount) {
+    throw new Error(`scorecard: row has ${row.length} values, expected ${model.featureCount}`);
+  }
+  return scorecardPointsOfRows(model, Float64Array.from(row), 1)[0]!;
 }
 
 /**

@@ -7,7 +7,7 @@ import { checkEncoder, encoderOf } from './scorecard-encoder.ts';
 import { pendingPoints } from './scorecard-grid.ts';
 import { localBinCounts, localCountsBelow, localWoeNewton } from './scorecard-local.ts';
 import { predictScorecard, type ScorecardModel, scorecardModelFromState } from './scorecard-model.ts';
-import { scorecardReasons } from './scorecard-score.ts';
+import { scorecardPointsOfRows, scorecardReasons } from './scorecard-score.ts';
 import { initialScorecardState, type ScorecardConfig, type ScorecardState } from './scorecard-state.ts';
 import {
   afterBinCounts,
@@ -192,4 +192,6 @@ export const scorecardStrategy: ScorecardStrategy = {
   predict: predictScorecard,
 
   reasons: scorecardReasons,
+
+  points: scorecardPointsOfRows,
 };

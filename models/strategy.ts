@@ -118,6 +118,11 @@ export interface Strategy<Config, State, Model> {
    * most important first. `featureNames` names the model's columns in order.
    */
   reasons?(model: Model, row: Float64Array, featureNames: readonly string[], limit: number): string[];
+  /**
+   * Optional: the score in points of each row, for kinds whose points come from their own table
+   * (scorecards). Kinds without it are scored on the lab's default scale from the probability.
+   */
+  points?(model: Model, x: Float64Array, n: number): Float64Array;
 }
 
 /**

@@ -1,12 +1,10 @@
 // Usage reports: a hand-computed scenario of jobs, rows, effect and scores served, in JSON and CSV, and who may read it.
 import { randomInt } from 'node:crypto';
-import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageReport } from '../client-sdk/contract/usage.ts';
 import { generateUscc } from '../client-sdk/contract/uscc.ts';
-import { queueNames } from '../lab/infra/redis.ts';
-import type { ScoreTask } from '../lab/infra/task-protocol.ts';
+import { ScoreRefused, serveScores } from '../enclave-worker/score-server.ts';
 import { countScoresServed } from '../lab/scoring/dispatch.ts';
 import { createApiKey } from '../lab/store/api-keys.ts';
 import { type ApiFixture, apiFixture } from './helpers/api-fixture.ts';
@@ -339,25 +337,36 @@ describe('usage report of a data provider', () => {
         evidence: '',
       })),
     );
-    // Stand-in brokers: d-bj answers for every entity it is sent, d-sh holds none of its entities.
+    // Stand-in brokers on the real scoring channel: d-bj answers every entity it is sent, d-sh's
+    // scorer refuses (its entities come back unavailable and are not counted).
     const broker = (domain: string, holds: boolean) =>
-      new Worker(
-        queueNames.domain(domain),
-        async (job) => {
-          const task = job.data as ScoreTask;
-          return {
-            scores: holds ? task.entities.map((entity) => ({ entity, probability: 0.1, reasons: [] })) : [],
-          };
+      serveScores({
+        redis: fx.ctx.redis,
+        keys: fx.ctx.keys,
+        domain,
+        brokerId: `${domain}:stand-in`,
+        sandboxed: true,
+        ready: () => true,
+        score: async ({ entities: ids }) => {
+          if (!holds) throw new ScoreRefused('stand-in refuses');
+          return ids.map(() => ({ probability: 0.1, reasons: [] }));
         },
-        { connection: { url: TEST_REDIS_URL }, prefix: fx.ctx.keys.bull },
-      );
-    const workers = [broker('d-bj', true), broker('d-sh', false)];
+      });
+    const servers = [broker('d-bj', true), broker('d-sh', false)];
     try {
+      // The lab sends calls only once a scorer's liveness is published.
+      for (let i = 0; i < 100; i++) {
+        const up = await Promise.all(
+          ['d-bj', 'd-sh'].map((d) => fx.ctx.redis.zcard(fx.ctx.keys.scorerUp(d))),
+        );
+        if (up.every((n) => n > 0)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const scored = await fx.call('POST', '/v1/models/mdl_usage_live/score', fx.keys.riskA, { entities });
       expect(scored.status).toBe(200);
       expect(scored.body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true, false]);
     } finally {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(servers.map((w) => w.close()));
     }
     const live = async (domain: string) => {
       const res = await fx.call('GET', `/v1/usage/${domain}`, fx.keys.operator);

@@ -1,8 +1,7 @@
 // The enclave: the only code that touches rows. A child process of the broker, talking over IPC.
 
-import { encodeRows, inputName, type SourceColumn, sourceReasons } from '../../models/encoding.ts';
 import { localEvaluation } from '../../models/evaluation.ts';
-import { jobStrategyFor, strategyFor } from '../../models/registry.ts';
+import { jobStrategyFor } from '../../models/registry.ts';
 import type { LocalRows, RoundInstruction } from '../../models/strategy.ts';
 import { catalogStats } from '../data/catalog-stats.ts';
 import { type DomainTable, loadDomainTable } from '../data/columns.ts';
@@ -11,7 +10,8 @@ import { qualityReport } from '../data/quality.ts';
 import { type FromEnclave, ToEnclave } from '../protocol.ts';
 import { initBackend, tfOps } from './backend.ts';
 import { heRound, keygen, warmCkks } from './he-round.ts';
-import { EnclaveRefusal, jobRows, platformSources, sourceLookup } from './rows.ts';
+import { EnclaveRefusal, jobRows, platformSources } from './rows.ts';
+import { EnclaveScorer } from './score.ts';
 
 interface JobData {
   modelKind: string;
@@ -34,18 +34,6 @@ const send = (m: FromEnclave) => {
   });
 };
 
-/** Top reason codes of one encoded row, as source feature names (never values). */
-function reasonsFor(
-  kind: string,
-  parameters: Record<string, unknown>,
-  row: Float64Array,
-  names: string[],
-): string[] {
-  const strategy = strategyFor(kind);
-  if (!strategy.reasons) return [];
-  return sourceReasons(strategy.reasons(parameters, row, names, names.length)).slice(0, 3);
-}
-
 async function main(dir: string) {
   const manifest: DomainManifest = await loadManifest(dir);
   const held = new Set(manifest.datasets.flatMap((ds) => ds.columns.map((c) => `${ds.name}.${c.name}`)));
@@ -53,6 +41,7 @@ async function main(dir: string) {
   const jobs = new Map<string, JobData>();
   /** The domain's whole table, loaded by `warm` (a spare awaiting a job, or the scorer). */
   let wholeTable: DomainTable | null = null;
+  const scorer = new EnclaveScorer(manifest.entityKey);
 
   async function handle(msg: ToEnclave): Promise<unknown> {
     switch (msg.type) {
@@ -102,44 +91,7 @@ async function main(dir: string) {
       }
       case 'score': {
         if (!wholeTable) throw new Error('the domain table is not loaded (warm first)');
-        const { model } = msg;
-        const strategy = strategyFor(model.kind);
-        const width = model.bankFeatures.length;
-        if (
-          width > 0 &&
-          (msg.bankInputs?.length !== msg.entities.length || msg.bankInputs.some((r) => r.length !== width))
-        ) {
-          // Never impute what the bank must supply: a score without its inputs would be made up.
-          throw new EnclaveRefusal(`the model needs ${width} bank-side inputs per entity`);
-        }
-        const rows = Int32Array.from(msg.entities, (e) => wholeTable!.index.get(e) ?? -1);
-        const bank = new Map<string, SourceColumn>(
-          model.bankFeatures.map((f, j) => [
-            f,
-            {
-              type: 'number',
-              values: Float64Array.from(msg.entities, (_, i) => msg.bankInputs?.[i]?.[j] ?? Number.NaN),
-            },
-          ]),
-        );
-        const n = msg.entities.length;
-        const x = encodeRows(model.encoding, n, sourceLookup(wholeTable, rows, bank));
-        const d = model.encoding.inputs.length;
-        const names = model.encoding.inputs.map(inputName);
-        const p = strategy.predict(model.parameters, x, n);
-        const opaque = manifest.entityKey === 'opaque';
-        const scores = [];
-        for (let i = 0; i < n; i++) {
-          // An opaque id this domain does not hold is someone else's to answer.
-          if (opaque && rows[i]! < 0) continue;
-          const row = x.subarray(i * d, (i + 1) * d);
-          scores.push({
-            entity: msg.entities[i]!,
-            probability: p[i]!,
-            reasons: reasonsFor(model.kind, model.parameters, row, names),
-          });
-        }
-        return { scores };
+        return scorer.score(wholeTable, msg);
       }
     }
   }

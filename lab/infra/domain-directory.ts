@@ -39,6 +39,24 @@ export class DomainDirectory {
     return raws.filter((r): r is string => r !== null).map((r) => DomainRegistration.parse(JSON.parse(r)));
   }
 
+  private cached: { at: number; list: Promise<DomainRegistration[]> } | null = null;
+
+  /**
+   * `list()` as read at most `maxAgeMs` ago: the scoring path routes by it on every request, and a
+   * domain's regions change only when its broker re-registers.
+   */
+  listCached(maxAgeMs = 1000): Promise<DomainRegistration[]> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at >= maxAgeMs) {
+      const list = this.list();
+      this.cached = { at: now, list };
+      list.catch(() => {
+        if (this.cached?.list === list) this.cached = null;
+      });
+    }
+    return this.cached.list;
+  }
+
   async get(id: string): Promise<DomainRegistration | null> {
     const raw = await this.redis.get(this.keys.domain(id));
     return raw === null ? null : DomainRegistration.parse(JSON.parse(raw));

@@ -60,6 +60,12 @@ export function labKeys(prefix: string) {
     idempotency: (tenant: string, keyHash: string) => `${prefix}:idem:${tenant}:${keyHash}`,
     /** Scores a domain served on one UTC day: a hash of `[bank, modelId]` → count. */
     usageScores: (domain: string, day: string) => `${prefix}:usage:scores:${domain}:${day}`,
+    /** Score calls waiting for a domain's scorer (a list; any broker of the domain takes them). */
+    scoreCalls: (domain: string) => `${prefix}:score:calls:${domain}`,
+    /** The pub/sub channel where one lab process receives its score replies. */
+    scoreReplies: (labId: string) => `${prefix}:score:replies:${labId}`,
+    /** Set (with a short TTL) while a domain has a warm scorer taking calls; refreshed by its brokers. */
+    scorerUp: (domain: string) => `${prefix}:score:up:${domain}`,
   };
 }
 export type LabKeys = ReturnType<typeof labKeys>;

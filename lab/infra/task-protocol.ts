@@ -118,27 +118,6 @@ export const TrainResult = z.strictObject({
 });
 export type TrainResult = z.infer<typeof TrainResult>;
 
-export const ScoreModelWire = z.strictObject({
-  id: z.string(),
-  kind: z.enum(['logistic', 'scorecard', 'mlp']),
-  encoding: Encoding,
-  bankFeatures: z.array(z.string()),
-  parameters: z.record(z.string(), z.unknown()),
-});
-export type ScoreModelWire = z.infer<typeof ScoreModelWire>;
-
-export const ScoreTask = z.strictObject({
-  kind: z.literal('score'),
-  domain: z.string(),
-  /** The bank whose risk system asked (audit attribution). */
-  tenant: z.string().min(1),
-  model: ScoreModelWire,
-  entities: z.array(z.string()).min(1).max(10_000),
-  /** Per entity, the model's bank-side inputs in `model.bankFeatures` order. */
-  bankInputs: z.array(z.array(z.number())).optional(),
-});
-export type ScoreTask = z.infer<typeof ScoreTask>;
-
 /** The job ended: its enclave (and the rows it holds) can go now rather than at the idle timeout. */
 export const ReleaseTask = z.strictObject({
   kind: z.literal('release'),
@@ -146,15 +125,6 @@ export const ReleaseTask = z.strictObject({
   domain: z.string(),
 });
 export type ReleaseTask = z.infer<typeof ReleaseTask>;
-
-export const ScoreTaskResult = z.strictObject({
-  scores: z.array(
-    z.strictObject({ entity: z.string(), probability: z.number(), reasons: z.array(z.string()) }),
-  ),
-  /** Whether the scoring enclave ran sandboxed (false: its broker runs with --unsafe-no-sandbox). */
-  sandboxed: z.boolean().optional(),
-});
-export type ScoreTaskResult = z.infer<typeof ScoreTaskResult>;
 
 /** What a broker publishes about its domain: schema, safe statistics and public key, never values. */
 export const DomainRegistration = z.strictObject({

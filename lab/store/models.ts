@@ -86,6 +86,24 @@ export class ModelStore {
     return this.records.get(id);
   }
 
+  private readonly recent = new Map<string, { at: number; model: Promise<StoredModel | null> }>();
+
+  /**
+   * `get` as read at most `maxAgeMs` ago, for the scoring path (a model's record is large and its
+   * parameters never change). A status change made through this store is seen at once; one made
+   * by another lab process within `maxAgeMs`.
+   */
+  getRecent(id: string, maxAgeMs = 1000): Promise<StoredModel | null> {
+    const now = Date.now();
+    const hit = this.recent.get(id);
+    if (hit && now - hit.at < maxAgeMs) return hit.model;
+    if (this.recent.size >= 1000) this.recent.clear();
+    const model = this.get(id);
+    this.recent.set(id, { at: now, model });
+    model.catch(() => this.recent.delete(id));
+    return model;
+  }
+
   /**
    * A page of models, newest first; `tenant` null lists every tenant's (operators, auditors).
    * Throws `CursorError` for a cursor it did not issue.
@@ -117,10 +135,14 @@ export class ModelStore {
 
   /** Retires or re-activates a model, recording who and why; null if it does not exist. */
   async setStatus(id: string, status: ModelStatus, change: Omit<StatusChange, 'status'>) {
-    return this.records.update(id, (m) => {
-      if (m.status === status) throw new ModelStatusError(`model ${id} is already ${status}`);
-      return { ...m, status, statusChanges: [...m.statusChanges, { status, ...change }] };
-    });
+    try {
+      return await this.records.update(id, (m) => {
+        if (m.status === status) throw new ModelStatusError(`model ${id} is already ${status}`);
+        return { ...m, status, statusChanges: [...m.statusChanges, { status, ...change }] };
+      });
+    } finally {
+      this.recent.delete(id);
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import {
   guardedParse,
 } from '../../enclave-worker/egress-guard.ts';
 import { RoundResult, ScoreResultBody } from '../../enclave-worker/protocol.ts';
-import type { ScoreTask, TrainSetup } from '../../lab/infra/task-protocol.ts';
+import type { TrainSetup } from '../../lab/infra/task-protocol.ts';
 import { evaluationShape } from '../../models/evaluation.ts';
 import type { RoundInstruction } from '../../models/strategy.ts';
 
@@ -99,32 +99,38 @@ describe('red team: enclave replies carrying rows', () => {
     );
   });
 
-  it('attack: scores for entities the task did not ask for, or values in reason codes — control: score guard', () => {
-    const task = {
-      kind: 'score',
-      domain: 'd-bj',
-      tenant: 'bank-a',
-      model: { id: 'mdl_x', kind: 'logistic', encoding: setup.encoding, bankFeatures: [], parameters: {} },
+  it('attack: more scores than entities asked, an entity id or values in a score, points from a model without a table — control: score guard', () => {
+    const asked = (kind: 'logistic' | 'scorecard', entityKey: 'uscc' | 'opaque' = 'uscc') => ({
       entities: ['A1'],
-    } as ScoreTask;
-    const code = (scores: unknown) => {
+      entityKey,
+      model: { id: 'mdl_x', kind, encoding: setup.encoding, bankFeatures: [], parameters: {} },
+    });
+    const code = (scores: unknown, a = asked('logistic')) => {
       try {
-        checkScores(guardedParse(ScoreResultBody, { scores }, 1 << 20).scores, task);
+        checkScores(guardedParse(ScoreResultBody, { scores }, 1 << 20).scores, a);
         return 'passed';
       } catch (err) {
         return (err as EgressRefusal).code;
       }
     };
-    expect(code([{ entity: 'A1', probability: 0.1, reasons: ['t.a'] }])).toBe('passed');
-    expect(code([{ entity: 'B2', probability: 0.1, reasons: [] }])).toBe('unrequested_entity');
+    expect(code([{ probability: 0.1, reasons: ['t.a'] }])).toBe('passed');
+    expect(code([{ probability: 0.1, points: 612.5, reasons: [] }], asked('scorecard'))).toBe('passed');
+    expect(code([null], asked('logistic', 'opaque'))).toBe('passed');
+    // A second score rides along for an entity nobody asked about.
     expect(
       code([
-        { entity: 'A1', probability: 0.1, reasons: [] },
-        { entity: 'A1', probability: 0.2, reasons: [] },
+        { probability: 0.1, reasons: [] },
+        { probability: 0.2, reasons: [] },
       ]),
     ).toBe('unrequested_entity');
-    expect(code([{ entity: 'A1', probability: 0.1, reasons: ['t.a=93000'] }])).toBe('unexpected_field');
-    expect(code([{ entity: 'A1', probability: 0.1, reasons: [], tax: 93000 }])).toBe('unexpected_field');
+    expect(code([])).toBe('unrequested_entity');
+    // Every requested enterprise of a USCC domain is answered; silence would itself say something.
+    expect(code([null])).toBe('shape_mismatch');
+    expect(code([{ probability: 0.1, points: 93000, reasons: [] }])).toBe('shape_mismatch');
+    expect(code([{ probability: 1.5, reasons: [] }])).toBe('shape_mismatch');
+    expect(code([{ probability: 0.1, reasons: ['t.a=93000'] }])).toBe('unexpected_field');
+    expect(code([{ probability: 0.1, reasons: [], tax: 93000 }])).toBe('unexpected_field');
+    expect(code([{ entity: 'A1', probability: 0.1, reasons: [] }])).toBe('unexpected_field');
   });
 
   it('attack: a personal column no approval granted, and an identifier — control: input check against the domain manifest', () => {

@@ -11,7 +11,10 @@ import { HttpError, notFound } from '../http-error.ts';
 import { parseJson } from '../validate.ts';
 import { modelRegistryRoutes } from './model-registry.ts';
 
-/** Points on the usual scale: 600 at odds 50:1 (good:bad), 20 points to double the odds. */
+/**
+ * Points of kinds without their own points table, on the usual scale: 600 at odds 50:1
+ * (good:bad), 20 points to double the odds. Scorecards score with their own table.
+ */
 export function pointsFromProbability(p: number): number {
   const factor = 20 / Math.LN2;
   const clipped = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
@@ -58,7 +61,7 @@ export function modelRoutes(ctx: LabContext) {
     })
     .post('/:id/score', requireRole('risk-system'), async (c) => {
       const p = c.get('principal');
-      const model = await ctx.models.get(c.req.param('id'));
+      const model = await ctx.models.getRecent(c.req.param('id'));
       if (!model || model.tenant !== p.tenant) throw notFound('model');
       // A retired model makes no decisions: the whole request is refused, not entity by entity.
       if (model.status === 'retired')
@@ -106,20 +109,20 @@ export function modelRoutes(ctx: LabContext) {
         if (allowed[k]) toScore.push({ entity: e, index: i });
         else results[i] = { entity: e, ok: false, error: 'not_authorized' };
       });
-      const scored = await scoreOnDomains(
+      const { scores, retryAfterMs } = await scoreOnDomains(
         ctx,
         model,
         toScore.map((s) => s.entity),
         bankInputs,
       );
       toScore.forEach(({ entity, index }) => {
-        const s = scored.get(entity);
+        const s = scores.get(entity);
         results[index] = s
           ? {
               entity,
               ok: true,
               probability: s.probability,
-              score: pointsFromProbability(s.probability),
+              score: s.points ?? pointsFromProbability(s.probability),
               reasons: s.reasons,
             }
           : { entity, ok: false, error: 'unavailable' };
@@ -131,6 +134,11 @@ export function modelRoutes(ctx: LabContext) {
         subject: model.id,
         details: { entities: results.map((r) => ({ entity: r.entity, outcome: r.ok ? 'scored' : r.error })) },
       });
+      // Nothing could be scored because a scorer is (re)starting or slow: say when to come back.
+      if (retryAfterMs !== null && toScore.length > 0 && scores.size === 0) {
+        c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+        throw new HttpError(503, 'unavailable', 'the domain scorer is not available; retry shortly');
+      }
       return c.json({ modelId: model.id, results });
     });
 }
