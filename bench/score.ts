@@ -1,5 +1,5 @@
-// `npm run bench:score`: scoring through the whole lab on loopback — single-entity requests at a
-// fixed concurrency, the same HTTP stack with a bare handler as the ceiling, and batch scoring.
+// `npm run bench:score`: scoring through the whole lab on loopback — single-entity requests at a fixed
+// concurrency from autocannon in its own process, the same load on a bare Hono handler, and batch scoring.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,12 +18,14 @@ import { waitForDomains } from '../scripts/lib/scenario.ts';
 import { startStack } from '../scripts/lib/stack.ts';
 import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
 import { generateWorld, type WorldSummary } from '../scripts/synth/index.ts';
+import type { LoadConfig, LoadResult } from './score-load.ts';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '32' },
     batch: { type: 'string', default: '100000' },
+    'batch-concurrency': { type: 'string', default: '2' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -32,23 +34,47 @@ const say = (m: string) => {
 };
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Sends `next()`'s requests from `concurrency` loops for `seconds`; request rate and latency quantiles. */
-async function load(concurrency: number, seconds: number, send: () => Promise<number>) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        if ((await send()) !== 200) errors++;
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { rps: latencies.length / seconds, p50Ms: q(0.5), p99Ms: q(0.99), errors };
+/** Runs the load generator (score-load.ts) in its own process with `config`; its one JSON line. */
+async function load(config: LoadConfig): Promise<LoadResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'score-load.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const line = new Promise<string | undefined>((r) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', r);
+    lines.once('close', () => r(undefined));
+  });
+  child.stdin!.once('error', () => undefined); // a child that dies early is reported by its exit code
+  child.stdin!.end(JSON.stringify(config));
+  const [code, out] = await Promise.all([exited, line]);
+  if (code !== 0 || !out) throw new Error(`load generator exited ${code}`);
+  return JSON.parse(out) as LoadResult;
+}
+
+/** Scores `total` entities in requests of `size`, `inFlight` at a time; how many scored and the wall seconds. */
+async function scoreBatches(
+  url: string,
+  headers: Record<string, string>,
+  entities: string[],
+  opts: { total: number; size: number; inFlight: number },
+): Promise<{ scored: number; seconds: number }> {
+  const starts = Array.from({ length: Math.ceil(opts.total / opts.size) }, (_, b) => b * opts.size);
+  const started = performance.now();
+  let scored = 0;
+  const worker = async () => {
+    for (let done = starts.shift(); done !== undefined; done = starts.shift()) {
+      const batch = Array.from(
+        { length: Math.min(opts.size, opts.total - done) },
+        (_, k) => entities[(done + k) % entities.length]!,
+      );
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ entities: batch }) });
+      const body = (await res.json()) as { results: { ok: boolean }[] };
+      scored += body.results.filter((r) => r.ok).length;
+    }
+  };
+  await Promise.all(Array.from({ length: opts.inFlight }, worker));
+  return { scored, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The ceiling: the same HTTP stack (@hono/node-server) answering a fixed score, in its own process. */
@@ -93,6 +119,7 @@ async function trainPlatformModel(
 async function main() {
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
+  const batchConcurrency = Number(values['batch-concurrency']);
   const redis = await ensureRedis();
   const prefix = `bench-score-${randomBytes(4).toString('hex')}`;
   const worldDir = await mkdtemp(path.join(os.tmpdir(), 'jml-bench-score-'));
@@ -140,45 +167,23 @@ async function main() {
     say(`model ${model.id}; ${entities.length} enterprises authorised for scoring`);
     const url = `${stack.url}/v1/models/${model.id}/score`;
     const headers = { authorization: `Bearer ${keys.risk}`, 'content-type': 'application/json' };
-    let i = 0;
-    const one = async () => {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ entities: [entities[i++ % entities.length]] }),
-      });
-      await res.arrayBuffer();
-      return res.status;
-    };
-    await load(4, 2, one); // warm-up
-    const single = await load(concurrency, seconds, one);
+    await load({ url, headers, entities, connections: 4, seconds: 2 }); // warm-up
+    const single = await load({ url, headers, entities, connections: concurrency, seconds });
     say(
-      `single: ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms, ${single.errors} errors`,
+      `single: ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms, ${single.errors} errors, ${single.non2xx} non-2xx responses`,
     );
 
     const c = await startCeiling();
     ceiling = c.child;
-    const bare = async () => {
-      const res = await fetch(`${c.url}/score`, { method: 'POST', headers, body: '{"entities":["x"]}' });
-      await res.arrayBuffer();
-      return res.status;
-    };
-    const ceil = await load(concurrency, seconds, bare);
+    const ceil = await load({ url: `${c.url}/score`, headers, entities, connections: concurrency, seconds });
     say(`ceiling (bare Hono endpoint): ${ceil.rps.toFixed(0)} req/s`);
 
     const total = Number(values.batch);
-    const started = performance.now();
-    let scored = 0;
-    for (let done = 0; done < total; done += 10_000) {
-      const batch = Array.from(
-        { length: Math.min(10_000, total - done) },
-        (_, k) => entities[(done + k) % entities.length]!,
-      );
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ entities: batch }) });
-      const body = (await res.json()) as { results: { ok: boolean }[] };
-      scored += body.results.filter((r) => r.ok).length;
-    }
-    const batchSeconds = (performance.now() - started) / 1000;
+    const { scored, seconds: batchSeconds } = await scoreBatches(url, headers, entities, {
+      total,
+      size: 10_000,
+      inFlight: batchConcurrency,
+    });
     const entitiesPerSec = total / batchSeconds;
     say(
       `batch: ${total} entities in ${batchSeconds.toFixed(2)} s (${entitiesPerSec.toFixed(0)} entities/s, ${scored} scored)`,
@@ -190,6 +195,7 @@ async function main() {
           p50Ms: +single.p50Ms.toFixed(2),
           p99Ms: +single.p99Ms.toFixed(2),
           errors: single.errors,
+          non2xx: single.non2xx,
         },
         ceiling: { rps: Math.round(ceil.rps) },
         batch: { entitiesPerSec: Math.round(entitiesPerSec), scored },

@@ -144,17 +144,21 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       })
       .catch((err: Error) => console.error(`broker ${manifest.id}: audit failed: ${err.message}`));
   };
-  const startWarm = async () => {
-    const enclave = await EnclaveProcess.start(dir, limits, { sandboxed, onIncident });
+  const startWarm = async (role: 'job' | 'scorer' = 'job') => {
+    const enclave = await EnclaveProcess.start(dir, limits, { sandboxed, onIncident, role });
     await enclave.request({ type: 'warm' });
     return enclave;
   };
-  const warm = new WarmEnclaves(startWarm, opts.warmIdleMs ?? 5000, (ready) => {
-    void redis.set(
-      keys.domainStatus(manifest.id),
-      JSON.stringify({ spareReady: ready, at: new Date().toISOString() }),
-    );
-  });
+  const warm = new WarmEnclaves(
+    () => startWarm(),
+    opts.warmIdleMs ?? 5000,
+    (ready) => {
+      void redis.set(
+        keys.domainStatus(manifest.id),
+        JSON.stringify({ spareReady: ready, at: new Date().toISOString() }),
+      );
+    },
+  );
   warm.refillWhenIdle();
 
   function jobEnclave(task: TrainTask): Promise<EnclaveProcess> {
@@ -231,7 +235,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         return scorerEnclave();
       });
     }
-    const started = startWarm();
+    const started = startWarm('scorer');
     scorer = started;
     started.then(
       (e) => {

@@ -22,6 +22,8 @@ export interface EnclaveStartOptions {
    * malformed message, an exit mid-request), so the broker can audit it.
    */
   onIncident?: (reason: string) => void;
+  /** What the enclave is for, shown in the process list (default `job`). */
+  role?: 'job' | 'scorer';
 }
 
 export const defaultLimits: EnclaveLimits = { memoryMiB: 4096, requestTimeoutMs: 10 * 60_000 };
@@ -92,11 +94,11 @@ export class EnclaveProcess {
   static async start(
     domainDir: string,
     limits: EnclaveLimits = defaultLimits,
-    { sandboxed = true, onIncident = () => undefined }: EnclaveStartOptions = {},
+    { sandboxed = true, onIncident = () => undefined, role = 'job' }: EnclaveStartOptions = {},
   ): Promise<EnclaveProcess> {
     if (!sandboxed) console.error(unsafeWarning(`an enclave of ${domainDir} starts`));
     // The launcher gives the enclave a clean environment and, sandboxed, its namespaces and grants.
-    const child = await launchEnclave(domainDir, { sandboxed, memoryMiB: limits.memoryMiB });
+    const child = await launchEnclave(domainDir, { sandboxed, memoryMiB: limits.memoryMiB, role });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');

@@ -20,6 +20,8 @@ export interface LaunchOptions {
   memoryMiB: number;
   /** Test-only: `probe` runs the red-team tests' hostile enclave instead of the real one. */
   entry?: EnclaveEntry;
+  /** Shown in the process list after the domain folder, so operators can tell the scorer apart. */
+  role?: 'job' | 'scorer';
 }
 
 /**
@@ -113,7 +115,7 @@ export function spawnEnclaveSource(
 export async function launchEnclave(domainDir: string, opts: LaunchOptions): Promise<ChildProcess> {
   const dir = path.resolve(domainDir);
   const [source, reads] = await Promise.all([enclaveBundle(opts.entry ?? 'enclave'), domainReads(dir)]);
-  const child = spawnEnclaveSource(source, [dir], {
+  const child = spawnEnclaveSource(source, [dir, opts.role ?? 'job'], {
     sandboxed: opts.sandboxed,
     memoryMiB: opts.memoryMiB,
     reads,

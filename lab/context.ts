@@ -72,7 +72,7 @@ export function createContext(opts: {
   prefix: string;
   masterKey: Buffer;
   policy?: PrivacyPolicy;
-  /** How long a score waits for a domain (`LAB_SCORE_TIMEOUT_MS`, default 5000). */
+  /** How long a score waits for a domain (`LAB_SCORE_TIMEOUT_MS`, default 3000). */
   scoreTimeoutMs?: number;
 }): LabContext {
   const redis = connectRedis(opts.redisUrl);
@@ -83,7 +83,7 @@ export function createContext(opts: {
   const audit = new AuditLog(redis, keys);
   const policy = opts.policy ?? policyFromEnv();
   const scoring = new ScoreChannel(redis, keys, {
-    timeoutMs: opts.scoreTimeoutMs ?? (Number(process.env.LAB_SCORE_TIMEOUT_MS) || 5000),
+    timeoutMs: opts.scoreTimeoutMs ?? (Number(process.env.LAB_SCORE_TIMEOUT_MS) || 3000),
   });
   return {
     scoring,

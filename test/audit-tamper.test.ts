@@ -218,6 +218,40 @@ describe('audit chain verification', () => {
     expect(checks.filter((v) => !v.ok)).toEqual([]);
     expect(await audit.verify()).toMatchObject({ ok: true, entries: 153 });
   });
+
+  it('group commit: 2,000 appends from two writers at once are all stored, each resolving with its own entry, chained in each writer’s order', async () => {
+    const { redis, keys, audit } = await chain(1);
+    const other = new AuditLog(redis, keys);
+    const event = (w: string, i: number) => ({
+      kind: 'model.scored',
+      actor: w,
+      tenant: 'bank-a',
+      subject: `${i}`,
+    });
+    const ids = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) =>
+        i % 2 ? audit.append(event('a', i)) : other.append(event('b', i)),
+      ),
+    );
+    await other.close();
+    const stored = await readAll(redis, keys);
+    expect(stored).toHaveLength(2001);
+    expect(new Set(ids).size).toBe(2000);
+    // Each append resolved with the id of the entry holding its own event.
+    const byId = new Map(
+      stored.map((e) => [e.id, JSON.parse(e.event) as { actor: string; subject: string }]),
+    );
+    for (const [i, id] of ids.entries())
+      expect(byId.get(id)).toMatchObject({ actor: i % 2 ? 'a' : 'b', subject: `${i}` });
+    for (const w of ['a', 'b']) {
+      const subjects = stored
+        .map((e) => JSON.parse(e.event))
+        .filter((e) => e.actor === w)
+        .map((e) => Number(e.subject));
+      expect(subjects).toEqual([...subjects].sort((x, y) => x - y));
+    }
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 2001 });
+  });
 });
 
 describe('GET /v1/audit/verify over HTTP', () => {

@@ -7,49 +7,8 @@ import { LabClient } from '../client-sdk/client.ts';
 import { generateUscc } from '../client-sdk/contract/uscc.ts';
 import { runScenario, type ScenarioResult } from '../scripts/lib/scenario.ts';
 import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
+import { encodeByHand, rawCells } from './helpers/raw-cells.ts';
 import { type StackFixture, stackFixture } from './helpers/stack-fixture.ts';
-
-/** Reads one entity's raw cells straight from the domain files (a test may; the lab never does). */
-async function rawCells(fx: StackFixture, entity: string, features: string[]): Promise<Map<string, string>> {
-  const domain = fx.world.domains.find((d) => d.regions.some((r) => entity.slice(2, 4) === r.slice(0, 2)))!;
-  const out = new Map<string, string>();
-  for (const f of features) {
-    const [ds, col] = f.split('.') as [string, string];
-    const text = await readFile(
-      path.join(fx.worldDir, 'domains', domain.id, 'data', `${ds}.csv`),
-      'utf8',
-    ).catch(() => '');
-    const [head = '', ...lines] = text.trim().split('\n');
-    const cols = head.split(',');
-    const line = lines.find((l) => l.startsWith(`${entity},`));
-    out.set(f, line?.split(',')[cols.indexOf(col)] ?? '');
-  }
-  return out;
-}
-
-/** The model's input encoding, re-implemented by hand from the input names. */
-function encodeByHand(
-  inputs: string[],
-  cells: Map<string, string>,
-  bank: Record<string, number | null>,
-  means: number[],
-) {
-  return inputs.map((name, j) => {
-    if (name.startsWith('bank.')) return bank[name.slice(5)] ?? means[j]!;
-    const [src, value] = name.includes('=')
-      ? (name.split('=') as [string, string])
-      : [name.replace(/#missing$/, ''), ''];
-    const cell = cells.get(src) ?? '';
-    if (name.endsWith('#missing')) return cell === '' ? 1 : 0;
-    if (name.includes('=')) {
-      if (cell === '') return 0;
-      if (value !== 'other') return cell === value ? 1 : 0;
-      return inputs.some((n) => n === `${src}=${cell}`) ? 0 : 1;
-    }
-    if (cell === '') return means[j]!;
-    return cell === 'true' ? 1 : cell === 'false' ? 0 : Number(cell);
-  });
-}
 
 describe('end to end', () => {
   let fx: StackFixture;
