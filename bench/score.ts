@@ -170,7 +170,7 @@ async function main() {
     await load({ url, headers, entities, connections: 4, seconds: 2 }); // warm-up
     const single = await load({ url, headers, entities, connections: concurrency, seconds });
     say(
-      `single: ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms, ${single.errors} errors, ${single.non2xx} non-2xx responses`,
+      `single (${single.tool}): ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms, ${single.errors} errors, ${single.non2xx} non-2xx responses`,
     );
 
     const c = await startCeiling();
@@ -198,6 +198,7 @@ async function main() {
           non2xx: single.non2xx,
         },
         ceiling: { rps: Math.round(ceil.rps) },
+        loadGenerator: single.tool,
         batch: { entitiesPerSec: Math.round(entitiesPerSec), scored },
       }),
     );

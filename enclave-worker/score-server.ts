@@ -81,20 +81,19 @@ function groupCalls(calls: readonly ScoreCall[]): Group[] {
  * const server = serveScores({ redis, keys, domain: 'd-bj', brokerId, sandboxed: true, score, ready: () => warm });
  * await server.close();
  */
+const DBG = { pops: 0, calls: 0, entities: 0 };
+if (process.env.SCORE_DEBUG)
+  setInterval(() => {
+    console.error('DBG', process.pid, JSON.stringify(DBG));
+  }, 5000).unref();
 export function serveScores(opts: ScoreServerOptions): ScoreServer {
   const { redis, keys, domain, brokerId } = opts;
   const pops = redis.duplicate();
   let closed = false;
 
-  const reply = async (replies: { call: ScoreCall; reply: ScoreReply }[]) => {
-    if (replies.length === 0) return;
-    const pipeline = redis.pipeline();
-    for (const { call, reply } of replies)
-      pipeline.publish(keys.scoreReplies(call.replyTo), JSON.stringify(reply));
-    await pipeline.exec();
-  };
+  type Outgoing = { call: ScoreCall; reply: ScoreReply }[];
 
-  async function serveGroup(g: Group): Promise<{ call: ScoreCall; reply: ScoreReply }[]> {
+  async function serveGroup(g: Group): Promise<Outgoing> {
     const withInputs = g.calls[0]!.bankInputs !== undefined;
     try {
       const scores = await opts.score({
@@ -127,7 +126,8 @@ export function serveScores(opts: ScoreServerOptions): ScoreServer {
     }
   }
 
-  async function serve(raw: string[]): Promise<void> {
+  /** The replies to the popped calls (calls past their deadline get none: nobody waits for them). */
+  async function serve(raw: string[]): Promise<Outgoing> {
     const now = Date.now();
     const calls: ScoreCall[] = [];
     for (const text of raw) {
@@ -144,31 +144,38 @@ export function serveScores(opts: ScoreServerOptions): ScoreServer {
       if (parsed.data.deadline >= now) calls.push(parsed.data);
     }
     if (!opts.ready()) {
-      await reply(
-        calls.map((call) => ({
-          call,
-          reply: {
-            id: call.id,
-            ok: false,
-            code: 'unavailable',
-            message: 'the domain scorer is starting; try again',
-            retryAfterMs: RETRY_AFTER_MS,
-          },
-        })),
-      );
-      return;
+      return calls.map((call) => ({
+        call,
+        reply: {
+          id: call.id,
+          ok: false,
+          code: 'unavailable',
+          message: 'the domain scorer is starting; try again',
+          retryAfterMs: RETRY_AFTER_MS,
+        },
+      }));
     }
-    for (const g of groupCalls(calls)) await reply(await serveGroup(g));
+    const out: Outgoing = [];
+    for (const g of groupCalls(calls)) out.push(...(await serveGroup(g)));
+    return out;
   }
 
+  // One write per turn: the last calls' replies, then the blocking pop of the next calls.
   const loop = (async () => {
+    let outgoing: Outgoing = [];
     while (!closed) {
       try {
-        const popped = (await pops.blmpop(1, 1, keys.scoreCalls(domain), 'RIGHT', 'COUNT', CALLS_PER_POP)) as
-          | [string, string[]]
-          | null;
-        if (popped) await serve(popped[1]);
+        const turn = pops.pipeline();
+        for (const { call, reply } of outgoing)
+          turn.publish(keys.scoreReplies(call.replyTo), JSON.stringify(reply));
+        turn.blmpop(1, 1, keys.scoreCalls(domain), 'RIGHT', 'COUNT', CALLS_PER_POP);
+        const results = (await turn.exec()) ?? [];
+        outgoing = [];
+        const [err, popped] = results.at(-1) ?? [null, null];
+        if (err) throw err;
+        if (popped) outgoing = await serve((popped as [string, string[]])[1]);
       } catch (err) {
+        outgoing = [];
         if (closed) break;
         console.error(`broker ${domain}: score calls: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 200));

@@ -12,6 +12,7 @@ import { JobStore } from './store/jobs.ts';
 import { LabelSetStore } from './store/label-sets.ts';
 import { ModelStore } from './store/models.ts';
 import { PrivacyBudgetLedger } from './store/privacy-budget.ts';
+import { ScoreCountBuffer } from './usage/score-counts.ts';
 
 /** The platform's floors: a JobSpec may ask for more privacy, never for less. Set by operators. */
 export interface PrivacyPolicy {
@@ -60,6 +61,8 @@ export interface LabContext {
   domainQueue(id: string): { queue: Queue; events: QueueEvents };
   /** The scoring channel to the domains' warm scorers. */
   scoring: ScoreChannel;
+  /** Scores served per domain, summed and written every 50 ms (usage reports read them). */
+  scoreCounts: ScoreCountBuffer;
   close(): Promise<void>;
 }
 
@@ -75,18 +78,25 @@ export function createContext(opts: {
   /** How long a score waits for a domain (`LAB_SCORE_TIMEOUT_MS`, default 3000). */
   scoreTimeoutMs?: number;
 }): LabContext {
-  const redis = connectRedis(opts.redisUrl);
+  const redis = connectRedis(opts.redisUrl, { autoPipelining: true });
   const keys = labKeys(opts.prefix);
-  const bull = { connection: redis, prefix: keys.bull };
+  // BullMQ keeps its own connection, without auto-pipelining (its scripts and blocking reads).
+  const bullRedis = connectRedis(opts.redisUrl);
+  const bull = { connection: bullRedis, prefix: keys.bull };
   const coordinatorQueue = new Queue(queueNames.coordinator, bull);
   const domainQueues = new Map<string, { queue: Queue; events: QueueEvents }>();
   const audit = new AuditLog(redis, keys);
   const policy = opts.policy ?? policyFromEnv();
+  const env = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
   const scoring = new ScoreChannel(redis, keys, {
-    timeoutMs: opts.scoreTimeoutMs ?? (Number(process.env.LAB_SCORE_TIMEOUT_MS) || 3000),
+    timeoutMs: opts.scoreTimeoutMs ?? env('LAB_SCORE_TIMEOUT_MS') ?? 3000,
+    minCallGapMs: env('LAB_SCORE_CALL_GAP_MS'),
+    maxInFlight: env('LAB_SCORE_IN_FLIGHT'),
   });
+  const scoreCounts = new ScoreCountBuffer({ redis, keys });
   return {
     scoring,
+    scoreCounts,
     redis,
     policy,
     keys,
@@ -117,7 +127,9 @@ export function createContext(opts: {
         await Promise.all([queue.close(), events.close()]);
       await coordinatorQueue.close();
       await scoring.close();
+      await scoreCounts.close();
       await audit.close();
+      bullRedis.disconnect();
       redis.disconnect();
     },
   };

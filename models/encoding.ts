@@ -159,10 +159,13 @@ function knownCodes(encoding: Encoding, source: string, dictionary: string[]): S
 
 /**
  * Reason codes speak of sources, not of encoded inputs: `tax.tax_grade=C` → `tax.tax_grade`.
+ * Each source once, in first-seen order; with `unique: false`, one source per input.
  *
  * @example
  * sourceReasons(['tax.tax_grade=C', 'tax.paid#missing', 'tax.tax_grade=other']); // ['tax.tax_grade', 'tax.paid']
+ * sourceReasons(['tax.tax_grade=C', 'tax.tax_grade=other'], { unique: false }); // ['tax.tax_grade', 'tax.tax_grade']
  */
-export function sourceReasons(inputNames: readonly string[]): string[] {
-  return [...new Set(inputNames.map((n) => n.replace(/(#missing|=.*)$/, '')))];
+export function sourceReasons(inputNames: readonly string[], opts: { unique?: boolean } = {}): string[] {
+  const sources = inputNames.map((n) => n.replace(/(#missing|=.*)$/, ''));
+  return opts.unique === false ? sources : [...new Set(sources)];
 }

@@ -17,7 +17,8 @@ const REASONS = 3;
 interface Prepared {
   model: ScoreModelWire;
   strategy: JsonStrategy;
-  names: string[];
+  /** Each input's source feature (one-hot and missing-indicator inputs share their source's name). */
+  sources: string[];
 }
 
 /**
@@ -41,7 +42,7 @@ export class EnclaveScorer {
       this.models.set(msg.modelId, {
         model: msg.model,
         strategy: strategyFor(msg.model.kind),
-        names: msg.model.encoding.inputs.map(inputName),
+        sources: sourceReasons(msg.model.encoding.inputs.map(inputName), { unique: false }),
       });
     }
     const p = this.models.get(msg.modelId);
@@ -51,7 +52,7 @@ export class EnclaveScorer {
   }
 
   score(table: DomainTable, msg: ScoreMessage): { scores: (ScoreWire | null)[] } {
-    const { model, strategy, names } = this.prepared(msg);
+    const { model, strategy, sources } = this.prepared(msg);
     const width = model.bankFeatures.length;
     const n = msg.entities.length;
     if (width > 0 && (msg.bankInputs?.length !== n || msg.bankInputs.some((r) => r.length !== width))) {
@@ -69,7 +70,7 @@ export class EnclaveScorer {
       ]),
     );
     const x = encodeRows(model.encoding, n, sourceLookup(table, rows, bank));
-    const d = names.length;
+    const d = sources.length;
     const p = strategy.predict(model.parameters, x, n);
     const points = strategy.points?.(model.parameters, x, n);
     const opaque = this.entityKey === 'opaque';
@@ -81,8 +82,9 @@ export class EnclaveScorer {
         continue;
       }
       const row = x.subarray(i * d, (i + 1) * d);
+      // Reasons by source feature, most important first, each source once.
       const reasons = strategy.reasons
-        ? sourceReasons(strategy.reasons(model.parameters, row, names, d)).slice(0, REASONS)
+        ? [...new Set(strategy.reasons(model.parameters, row, sources, d))].slice(0, REASONS)
         : [];
       scores[i] = points
         ? { probability: p[i]!, points: points[i]!, reasons }

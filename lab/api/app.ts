@@ -1,11 +1,11 @@
 // The lab's HTTP API (Hono): routes, authentication, body limits and the one error body.
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { LabContext } from '../context.ts';
 import type { AuditEvent } from '../infra/audit-log.ts';
 import { type Principal, redactKeys } from '../store/api-keys.ts';
 import { type AuthEnv, actorOf, authenticate } from './auth.ts';
+import { limitBody } from './body-limit.ts';
 import { HttpError } from './http-error.ts';
 import { labMetrics } from './metrics.ts';
 import { openApiRoutes } from './openapi/routes.ts';
@@ -92,11 +92,11 @@ export function createApp(ctx: LabContext) {
     ['/v1/keys', 64 * 1024],
   ];
   for (const [path, maxSize] of limits) {
-    app.use(path, bodyLimit({ maxSize, onError: tooLarge }));
-    app.use(`${path}/*`, bodyLimit({ maxSize, onError: tooLarge }));
+    app.use(path, limitBody({ maxSize, onError: tooLarge }));
+    app.use(`${path}/*`, limitBody({ maxSize, onError: tooLarge }));
   }
   app.use('/v1/*', authenticate(ctx));
-  app.use('/v1/*', rateLimit(ctx));
+  app.use('/v1/*', rateLimit());
   app.route('/v1/label-sets', labelSetRoutes(ctx));
   app.route('/v1/jobs', jobRoutes(ctx));
   app.route('/v1/models', modelRoutes(ctx));

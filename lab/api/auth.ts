@@ -2,13 +2,17 @@
 import type { MiddlewareHandler } from 'hono';
 import { PLATFORM_ROLES, type Role } from '../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../context.ts';
-import { lookupApiKey, type Principal } from '../store/api-keys.ts';
+import { lookupApiKey, type Principal, type RateWindow } from '../store/api-keys.ts';
 import { HttpError } from './http-error.ts';
 
-export type AuthEnv = { Variables: { principal: Principal } };
+export type AuthEnv = { Variables: { principal: Principal; rateWindow: RateWindow } };
+
+/** Rate-limit windows (key records state their limits per minute). */
+export const RATE_WINDOW_MS = 60_000;
 
 /**
- * Resolves `Authorization: Bearer <key>` to a principal (401 otherwise).
+ * Resolves `Authorization: Bearer <key>` to a principal (401 otherwise), counting the request in
+ * the key's rate-limit window in the same round trip (`rateLimit` enforces it).
  *
  * @example
  * app.use('/v1/*', authenticate(ctx));
@@ -17,10 +21,11 @@ export function authenticate(ctx: LabContext): MiddlewareHandler<AuthEnv> {
   return async function authenticateKey(c, next) {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer (\S+)$/.exec(header);
-    const principal = match ? await lookupApiKey(ctx.redis, ctx.keys, match[1]!) : null;
-    if (!principal)
+    const found = match ? await lookupApiKey(ctx.redis, ctx.keys, match[1]!, RATE_WINDOW_MS) : null;
+    if (!found)
       throw new HttpError(401, 'unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
-    c.set('principal', principal);
+    c.set('principal', found.principal);
+    c.set('rateWindow', found.window);
     await next();
   };
 }

@@ -37,7 +37,7 @@ export interface CoordinatorOptions {
  */
 export function startCoordinator(ctx: LabContext, opts: CoordinatorOptions = {}): Worker {
   const worker = new Worker(queueNames.coordinator, (job, token) => runStep(ctx, job, token), {
-    connection: ctx.redis.duplicate(),
+    connection: ctx.redis.duplicate({ enableAutoPipelining: false }),
     prefix: ctx.keys.bull,
     concurrency: opts.concurrency ?? 4,
     lockDuration: opts.lockDurationMs ?? 30_000,

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditPage, AuditVerify } from '../../client-sdk/contract/audit.ts';
 import { type AuditFilter, streamRangeOf } from './audit-filter.ts';
 import { matchingEntry, walkAuditStream } from './audit-stream.ts';
-import type { LabKeys } from './redis.ts';
+import { type LabKeys, runScript } from './redis.ts';
 import { compareStreamIds, earlierStreamId, laterStreamId, nextStreamId } from './stream-id.ts';
 
 export interface AuditEvent {
@@ -21,6 +21,25 @@ const GENESIS = '0'.repeat(64);
 const link = (prev: string, event: string) =>
   createHash('sha256').update(prev).update('\n').update(event).digest('hex');
 
+/**
+ * Appends entries only if the head is still the one they were chained to: one round trip for a
+ * whole commit, and two processes can never fork the chain (a refused commit learns the new head
+ * and re-chains). KEYS: head, stream. ARGV: expected head, then (hash, event) per entry. Returns
+ * {1, id…} or {0, current head}.
+ */
+const APPEND = `
+local head = redis.call('GET', KEYS[1]) or '${GENESIS}'
+if head ~= ARGV[1] then return {0, head} end
+local ids = {1}
+local prev = ARGV[1]
+for i = 2, #ARGV, 2 do
+  ids[#ids + 1] = redis.call('XADD', KEYS[2], '*', 'prev', prev, 'hash', ARGV[i], 'event', ARGV[i + 1])
+  prev = ARGV[i]
+end
+redis.call('SET', KEYS[1], prev)
+return ids
+`;
+
 /** Events one commit writes at most (the rest go in the next). */
 const MAX_COMMIT = 500;
 
@@ -28,8 +47,8 @@ const MAX_COMMIT = 500;
 const PAGE_SCAN = 20_000;
 
 /**
- * Writes, reads and verifies audit events. Appends are optimistic transactions on the chain head
- * (WATCH/MULTI), many events per transaction, so concurrent writers never fork the chain.
+ * Writes, reads and verifies audit events. Appends are compare-and-append scripts on the chain
+ * head, many events per script call, so concurrent writers never fork the chain.
  *
  * What the chain shows: an edited event (its hash no longer matches), a deleted or inserted entry
  * (the next entry's `prev` no longer matches), a deleted last entry (the head key no longer
@@ -46,8 +65,8 @@ const PAGE_SCAN = 20_000;
  */
 export class AuditLog {
   private readonly head: string;
-  /** WATCH state is per connection: appends get their own connection, one commit at a time per process. */
-  private readonly conn: Redis;
+  /** The chain head after this process's last commit (or as the last refused commit reported it). */
+  private lastHead: string | null = null;
   /** Events waiting for the next commit, in append order. */
   private waiting: { body: string; resolve(id: string): void; reject(err: Error): void }[] = [];
   private committing: Promise<void> | null = null;
@@ -57,7 +76,6 @@ export class AuditLog {
     private readonly keys: LabKeys,
   ) {
     this.head = `${keys.audit}:head`;
-    this.conn = redis.duplicate();
   }
 
   /**
@@ -75,7 +93,6 @@ export class AuditLog {
 
   async close(): Promise<void> {
     while (this.committing) await this.committing;
-    this.conn.disconnect();
   }
 
   private async commitAll(): Promise<void> {
@@ -92,18 +109,25 @@ export class AuditLog {
   }
 
   private async commit(bodies: readonly string[]): Promise<string[]> {
-    const conn = this.conn;
     for (let attempt = 0; attempt < 100; attempt++) {
-      await conn.watch(this.head);
-      let prev = (await conn.get(this.head)) ?? GENESIS;
-      const tx = conn.multi();
+      // The head as this process last wrote or saw it: right unless another process appended since.
+      if (this.lastHead === null) this.lastHead = (await this.redis.get(this.head)) ?? GENESIS;
+      let prev = this.lastHead;
+      const args: string[] = [prev];
       for (const body of bodies) {
-        const hash = link(prev, body);
-        tx.xadd(this.keys.audit, '*', 'prev', prev, 'hash', hash, 'event', body);
-        prev = hash;
+        prev = link(prev, body);
+        args.push(prev, body);
       }
-      const res = await tx.set(this.head, prev).exec();
-      if (res) return res.slice(0, bodies.length).map(([, id]) => id as string);
+      const reply = (await runScript(this.redis, 'labAuditAppend', APPEND, [
+        this.head,
+        this.keys.audit,
+        ...args,
+      ])) as [number, ...string[]];
+      if (reply[0] === 1) {
+        this.lastHead = prev;
+        return reply.slice(1) as string[];
+      }
+      this.lastHead = reply[1] ?? GENESIS;
     }
     throw new Error('audit append: too much contention');
   }

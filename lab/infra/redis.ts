@@ -7,8 +7,14 @@ import { Redis } from 'ioredis';
  * @example
  * const redis = connectRedis('redis://127.0.0.1:6379');
  */
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+export function connectRedis(url: string, opts: { autoPipelining?: boolean } = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: false,
+    // Commands issued in the same event-loop turn share one write: a busy API's requests pipeline.
+    enableAutoPipelining: opts.autoPipelining ?? false,
+  });
 }
 
 /**
@@ -27,8 +33,8 @@ export function labKeys(prefix: string) {
     apiKeyId: (keyId: string) => `${prefix}:apikey-id:${keyId}`,
     apiKeysByTenant: (tenant: string) => `${prefix}:apikeys:tenant:${tenant}`,
     apiKeysAll: `${prefix}:apikeys:all`,
-    /** A key's request count in its current rate-limit window (expires with the window). */
-    rateLimit: (keyId: string) => `${prefix}:ratelimit:${keyId}`,
+    /** A key's request count in its current rate-limit window, by the key's hash (expires with the window). */
+    rateLimit: (keyHash: string) => `${prefix}:ratelimit:${keyHash}`,
     job: (id: string) => `${prefix}:job:${id}`,
     jobsByTenant: (tenant: string) => `${prefix}:jobs:tenant:${tenant}`,
     jobsAll: `${prefix}:jobs:all`,
@@ -75,3 +81,30 @@ export const queueNames = {
   coordinator: 'lab.coordinator',
   domain: (id: string) => `domain.${id}`,
 };
+
+const defined = new WeakMap<Redis, Set<string>>();
+
+/**
+ * Runs a Lua script by its SHA (EVALSHA, loaded on first use), not as its whole text every call.
+ * `args` are the keys (the first `keyCount`, default 2) and then the arguments.
+ *
+ * @example
+ * await runScript(redis, 'labCount', 'return redis.call("INCR", KEYS[1])', ['jml:n'], 1);
+ */
+export function runScript(
+  redis: Redis,
+  name: string,
+  lua: string,
+  args: (string | number)[],
+  keyCount = 2,
+): Promise<unknown> {
+  const names = defined.get(redis) ?? new Set<string>();
+  defined.set(redis, names);
+  if (!names.has(name)) {
+    redis.defineCommand(name, { numberOfKeys: keyCount, lua });
+    names.add(name);
+  }
+  return (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!(
+    ...args,
+  );
+}

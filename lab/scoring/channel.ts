@@ -17,6 +17,11 @@ export interface ScoreChannelOptions {
   maxInFlight?: number;
   /** Entities one call carries at most. */
   maxCallEntities?: number;
+  /**
+   * Least time between two calls of one lane: under load, requests wait up to this long and go
+   * out together (each call costs the domain a fixed overhead); an idle lane sends at once.
+   */
+  minCallGapMs?: number;
 }
 
 /** Retry-After of a domain without a live scorer, or of a call that timed out. */
@@ -39,6 +44,7 @@ interface Lane {
   waiting: Part[];
   inFlight: number;
   scheduled: boolean;
+  lastSent: number;
 }
 
 interface OutCall {
@@ -64,9 +70,11 @@ export class ScoreChannel {
   private readonly calls = new Map<string, OutCall>();
   private readonly liveness = new Map<string, { at: number; up: Promise<boolean> }>();
   private nextCall = 0;
+  private readonly renewed = new Map<string, number>();
   private readonly timeoutMs: number;
   private readonly maxInFlight: number;
   private readonly maxCallEntities: number;
+  private readonly minCallGapMs: number;
 
   private readonly replies: Redis;
   /** Subscribed to this process's reply channel: no call goes out before. */
@@ -80,7 +88,8 @@ export class ScoreChannel {
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.maxInFlight = opts.maxInFlight ?? 2;
     this.maxCallEntities = opts.maxCallEntities ?? 20_000;
-    this.replies = redis.duplicate();
+    this.minCallGapMs = opts.minCallGapMs ?? 2;
+    this.replies = redis.duplicate({ enableAutoPipelining: false });
     this.replies.on('message', (_channel: string, text: string) => this.onReply(text));
     this.subscribed = this.replies.subscribe(keys.scoreReplies(this.labId));
     this.subscribed.catch(() => undefined);
@@ -96,7 +105,7 @@ export class ScoreChannel {
       const key = JSON.stringify([domain, model.modelId, model.tenant]);
       let lane = this.lanes.get(key);
       if (!lane) {
-        lane = { domain, ...model, waiting: [], inFlight: 0, scheduled: false };
+        lane = { domain, ...model, waiting: [], inFlight: 0, scheduled: false, lastSent: 0 };
         this.lanes.set(key, lane);
       }
       lane.waiting.push({ entities, bankInputs, resolve });
@@ -113,14 +122,21 @@ export class ScoreChannel {
     this.replies.disconnect();
   }
 
-  /** Requests of the same event-loop turn go out together; more wait while the lane is busy. */
+  /**
+   * Requests of the same event-loop turn go out together; more wait while the lane is busy, and
+   * until `minCallGapMs` has passed since its last call (unless a call's worth is waiting).
+   */
   private schedule(lane: Lane): void {
     if (lane.scheduled || lane.inFlight >= this.maxInFlight || lane.waiting.length === 0) return;
     lane.scheduled = true;
-    setImmediate(() => {
+    const run = () => {
       lane.scheduled = false;
       void this.flush(lane);
-    });
+    };
+    const wait = lane.lastSent + this.minCallGapMs - performance.now();
+    const full = lane.waiting.reduce((n, p) => n + p.entities.length, 0) >= this.maxCallEntities;
+    if (wait > 0 && !full) setTimeout(run, wait);
+    else setImmediate(run);
   }
 
   private async flush(lane: Lane): Promise<void> {
@@ -134,6 +150,7 @@ export class ScoreChannel {
         size += next.entities.length;
       }
       lane.inFlight++;
+      lane.lastSent = performance.now();
       await this.send(lane, parts);
     }
   }
@@ -162,7 +179,12 @@ export class ScoreChannel {
         ...(withInputs ? { bankInputs: parts.flatMap((p) => p.bankInputs ?? []) } : {}),
       };
       const key = this.keys.scoreCalls(lane.domain);
-      await this.redis.pipeline().lpush(key, JSON.stringify(call)).pexpire(key, CALL_LIST_TTL_MS).exec();
+      await this.redis.lpush(key, JSON.stringify(call));
+      // The list's expiry is renewed now and then, not on every call.
+      if (Date.now() - (this.renewed.get(key) ?? 0) > CALL_LIST_TTL_MS / 4) {
+        this.renewed.set(key, Date.now());
+        await this.redis.pexpire(key, CALL_LIST_TTL_MS);
+      }
     } catch (err) {
       console.error(`scoring: could not reach domain ${lane.domain}: ${(err as Error).message}`);
       this.settle(id, { ok: false, code: 'unavailable', retryAfterMs: RETRY_AFTER_MS });

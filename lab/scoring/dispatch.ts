@@ -2,7 +2,6 @@
 import type { LabContext } from '../context.ts';
 import { domainForEntity } from '../infra/domain-directory.ts';
 import type { StoredModel } from '../store/models.ts';
-import { addScoresServed } from '../usage/score-counts.ts';
 
 export interface EntityScore {
   probability: number;
@@ -15,30 +14,6 @@ export interface EntityScore {
 export interface DomainScores {
   scores: Map<string, EntityScore>;
   retryAfterMs: number | null;
-}
-
-/**
- * Counts the scores each domain served for a model (its usage report reads them). Never rejects: a
- * failed count must not fail or hold up scoring, so it is logged with everything needed to restore
- * it (the `model.scored` audit entries hold the same outcomes).
- *
- * @example
- * await countScoresServed(ctx, model, new Map([['d-bj', 3]]), new Date());
- */
-export async function countScoresServed(
-  ctx: LabContext,
-  model: Pick<StoredModel, 'id' | 'tenant'>,
-  byDomain: ReadonlyMap<string, number>,
-  at: Date,
-): Promise<void> {
-  try {
-    await addScoresServed(ctx.redis, ctx.keys, { bank: model.tenant, modelId: model.id, at, byDomain });
-  } catch (err) {
-    const counts = [...byDomain].map(([d, n]) => `${d}=${n}`).join(' ');
-    console.error(
-      `usage: scores served not counted (model ${model.id}, bank ${model.tenant}, ${at.toISOString()}, ${counts}): ${(err as Error).message}`,
-    );
-  }
 }
 
 /**
@@ -96,7 +71,7 @@ export async function scoreOnDomains(
       served.set(domain, n);
     }),
   );
-  // Not awaited: the answer goes out whatever happens to the count.
-  void countScoresServed(ctx, model, served, new Date());
+  // Buffered: the answer goes out whatever happens to the count.
+  ctx.scoreCounts.add(model, served, new Date());
   return { scores: out, retryAfterMs };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApiKeyRecord, defaultRateLimit, tenantProblem } from '../../client-sdk/contract/keys.ts';
 import type { Role } from '../../client-sdk/contract/resources.ts';
 import type { AuditEvent } from '../infra/audit-log.ts';
-import type { LabKeys } from '../infra/redis.ts';
+import { type LabKeys, runScript } from '../infra/redis.ts';
 import { RecordStore } from './records.ts';
 
 /** The caller a request speaks for: its key's record. */
@@ -111,15 +111,55 @@ export async function createApiKey(
 }
 
 /**
- * Resolves a presented key to its principal, or null (unknown, malformed, revoked or expired).
+ * Reads a key's record and, if it exists, counts one request in its rate-limit window, in one round
+ * trip. The window opens with the key's first request and expires by itself, so idle keys leave
+ * nothing behind; the PTTL repair covers a counter whose expiry was lost (e.g. written by hand),
+ * which would otherwise block forever. KEYS: record, counter. ARGV: window ms. Returns false or
+ * `{record, count, ttl ms}`.
+ */
+const LOOKUP_AND_COUNT = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {raw, n, ttl}
+`;
+
+/** A request's place in its key's rate-limit window. */
+export interface RateWindow {
+  count: number;
+  ttlMs: number;
+}
+
+/**
+ * Resolves a presented key to its principal, or null (unknown, malformed, revoked or expired), and
+ * counts the request in the key's rate-limit window of `windowMs` (keyed by the key's hash).
  *
  * @example
- * const who = await lookupApiKey(redis, keys, bearer);
+ * const who = await lookupApiKey(redis, keys, bearer, 60_000); // { principal, window: { count, ttlMs } }
  */
-export async function lookupApiKey(redis: Redis, keys: LabKeys, key: string): Promise<Principal | null> {
+export async function lookupApiKey(
+  redis: Redis,
+  keys: LabKeys,
+  key: string,
+  windowMs: number,
+): Promise<{ principal: Principal; window: RateWindow } | null> {
   if (!KEY_FORMAT.test(key)) return null;
-  const stored = await records(redis, keys).get(hashKey(key));
-  return stored && isLive(stored) ? toRecord(stored) : null;
+  const hash = hashKey(key);
+  const reply = (await runScript(redis, 'labLookupKey', LOOKUP_AND_COUNT, [
+    keys.apiKey(hash),
+    keys.rateLimit(hash),
+    windowMs,
+  ])) as [string, number, number] | null;
+  if (!reply) return null;
+  const stored = StoredKey.parse(JSON.parse(reply[0]));
+  if (!isLive(stored)) return null;
+  return { principal: toRecord(stored), window: { count: reply[1], ttlMs: reply[2] } };
 }
 
 /** Anything shaped like a key, whole or cut short (a cut key still gives most of it away). */

@@ -27,6 +27,9 @@ for i = 1, #ARGV, 3 do
 end
 return done
 `;
+/** Parsed records kept by their stored text (a few MB at most). */
+const PARSED_CACHE = 200_000;
+
 /** Entities per compare-and-set script, so one large revocation never blocks Redis for long. */
 const REVOKE_CHUNK = 5_000;
 
@@ -61,6 +64,32 @@ export class AuthorizationRegistry {
     return grants.length;
   }
 
+  /**
+   * Records as read, parsed once: the registry is read on every score (never cached), but the same
+   * stored text always parses to the same record, so portfolio reviews that score an enterprise
+   * again skip its parse. Bounded; cleared when full.
+   */
+  private readonly parsed = new Map<
+    string,
+    { purposes: Purpose[]; from: number; until: number; revoked: boolean }
+  >();
+
+  private record(raw: string) {
+    let r = this.parsed.get(raw);
+    if (!r) {
+      const a = Stored.parse(JSON.parse(raw));
+      r = {
+        purposes: a.purposes,
+        from: Date.parse(a.grantedAt),
+        until: Date.parse(a.expiresAt),
+        revoked: a.revokedAt !== null,
+      };
+      if (this.parsed.size >= PARSED_CACHE) this.parsed.clear();
+      this.parsed.set(raw, r);
+    }
+    return r;
+  }
+
   /** One flag per entity: granted for `purpose`, started, not expired, not revoked at `now`. */
   async allowed(bank: string, entities: readonly string[], purpose: Purpose, now: Date): Promise<boolean[]> {
     if (entities.length === 0) return [];
@@ -68,13 +97,8 @@ export class AuthorizationRegistry {
     const t = now.getTime();
     return raws.map((raw) => {
       if (raw === null) return false;
-      const a = Stored.parse(JSON.parse(raw));
-      return (
-        a.revokedAt === null &&
-        a.purposes.includes(purpose) &&
-        Date.parse(a.grantedAt) <= t &&
-        t < Date.parse(a.expiresAt)
-      );
+      const a = this.record(raw);
+      return !a.revoked && a.purposes.includes(purpose) && a.from <= t && t < a.until;
     });
   }
 

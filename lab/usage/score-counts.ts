@@ -55,3 +55,81 @@ export async function scoresServed(
   const key = (l: UsageScoreLine) => [l.day, l.bank, l.modelId].join('\n');
   return lines.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/** Where counts are written: a lab context's connection and key layout. */
+export interface CountTarget {
+  redis: Redis;
+  keys: LabKeys;
+}
+
+/**
+ * Counts the scores each domain served for a model (its usage report reads them). Never rejects: a
+ * failed count must not fail or hold up scoring, so it is logged with everything needed to restore
+ * it (the `model.scored` audit entries hold the same outcomes).
+ *
+ * @example
+ * await countScoresServed(ctx, model, new Map([['d-bj', 3]]), new Date());
+ */
+export async function countScoresServed(
+  target: CountTarget,
+  model: { id: string; tenant: string },
+  byDomain: ReadonlyMap<string, number>,
+  at: Date,
+): Promise<void> {
+  try {
+    await addScoresServed(target.redis, target.keys, { bank: model.tenant, modelId: model.id, at, byDomain });
+  } catch (err) {
+    const counts = [...byDomain].map(([d, n]) => `${d}=${n}`).join(' ');
+    console.error(
+      `usage: scores served not counted (model ${model.id}, bank ${model.tenant}, ${at.toISOString()}, ${counts}): ${(err as Error).message}`,
+    );
+  }
+}
+
+/**
+ * Sums the counts of many score requests and writes them every `flushMs` (one pipeline per model
+ * and day, not one per request); `close` writes what is left.
+ *
+ * @example
+ * const counts = new ScoreCountBuffer(ctx); counts.add(model, new Map([['d-bj', 1]]), new Date()); await counts.close();
+ */
+export class ScoreCountBuffer {
+  private pending = new Map<
+    string,
+    { model: { id: string; tenant: string }; at: Date; byDomain: Map<string, number> }
+  >();
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly target: CountTarget,
+    private readonly flushMs = 50,
+  ) {}
+
+  add(model: { id: string; tenant: string }, byDomain: ReadonlyMap<string, number>, at: Date): void {
+    const key = JSON.stringify([model.id, model.tenant, utcDay(at)]);
+    const entry = this.pending.get(key) ?? {
+      model: { id: model.id, tenant: model.tenant },
+      at,
+      byDomain: new Map(),
+    };
+    for (const [d, n] of byDomain) entry.byDomain.set(d, (entry.byDomain.get(d) ?? 0) + n);
+    this.pending.set(key, entry);
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await this.writing;
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    if (batch.length === 0) return;
+    const done = Promise.all(batch.map((e) => countScoresServed(this.target, e.model, e.byDomain, e.at)));
+    this.writing = Promise.all([this.writing, done]);
+  }
+}
