@@ -1,7 +1,7 @@
 // The egress guard: the broker's checks, outside the enclave, of what a task may use and of every
 // message an enclave sends out. Anything not on the allow-list is refused with a stable code.
 import type { z } from 'zod';
-import type { ScoreModelWire, ScoreWire } from '../lab/infra/score-wire.ts';
+import { type ScoreModelWire, type ScoreVectors, scoreSources } from '../lab/infra/score-wire.ts';
 import type { TrainSetup } from '../lab/infra/task-protocol.ts';
 import { evaluationShape } from '../models/evaluation.ts';
 import { jobStrategyFor } from '../models/registry.ts';
@@ -151,40 +151,39 @@ export function checkUpdate(
 }
 
 /**
- * Scores leave only as one entry per requested entity, in order (no ids, so nothing can be
- * reported for an entity nobody asked about): a probability, points only from a kind that has its
- * own points table, and reason codes that are the model's feature names (never values). `null`
- * only for an opaque id this domain does not hold.
+ * Scores leave only as one slot per requested entity, in order (no ids, so nothing can be reported
+ * for an entity nobody asked about): a probability (`null` only for an opaque id this domain does
+ * not hold), points only from a kind with its own points table, and reason codes that index the
+ * model's source features (never values). Ranges and types are the schema's (`guardedParse`).
  *
  * @example
- * checkScores(body.scores, { entities, model });
+ * checkScores(body.scores, { entities, model, entityKey: 'uscc' });
  */
 export function checkScores(
-  scores: readonly (ScoreWire | null)[],
+  scores: ScoreVectors,
   asked: { entities: readonly string[]; model: ScoreModelWire; entityKey: 'uscc' | 'opaque' },
 ): void {
-  if (scores.length !== asked.entities.length)
+  const n = asked.entities.length;
+  if (
+    scores.probability.length !== n ||
+    scores.reasons.length !== n ||
+    (scores.points && scores.points.length !== n)
+  )
     throw new EgressRefusal(
       'unrequested_entity',
-      `${scores.length} scores for ${asked.entities.length} requested entities`,
+      `${scores.probability.length} scores for ${n} requested entities`,
     );
-  const { model } = asked;
-  const names = new Set([
-    ...model.encoding.inputs.map((i) => i.source),
-    ...model.bankFeatures.map((f) => `bank.${f}`),
-  ]);
-  const pointed = model.kind === 'scorecard';
-  for (const s of scores) {
-    if (s === null) {
-      if (asked.entityKey !== 'opaque')
-        throw new EgressRefusal('shape_mismatch', 'every requested enterprise gets a score');
-      continue;
-    }
-    if (!(s.probability >= 0 && s.probability <= 1))
-      throw new EgressRefusal('shape_mismatch', 'a score that is not a probability');
-    if ((s.points !== undefined) !== pointed || (s.points !== undefined && !Number.isFinite(s.points)))
-      throw new EgressRefusal('shape_mismatch', 'points only as a scorecard’s finite total');
-    if (s.reasons.some((r) => !names.has(r)))
+  if ((scores.points !== undefined) !== (asked.model.kind === 'scorecard'))
+    throw new EgressRefusal('shape_mismatch', 'points only as a scorecard’s total');
+  const sources = scoreSources(asked.model.encoding).length;
+  for (let i = 0; i < n; i++) {
+    const held = scores.probability[i] !== null;
+    if (!held && asked.entityKey !== 'opaque')
+      throw new EgressRefusal('shape_mismatch', 'every requested enterprise gets a score');
+    if (scores.points && (scores.points[i] === null) === held)
+      throw new EgressRefusal('shape_mismatch', 'points exactly where there is a score');
+    const r = scores.reasons[i]!;
+    if ((!held && r.length > 0) || r.some((k) => k >= sources))
       throw new EgressRefusal('unexpected_field', 'reason codes must be the model’s feature names');
   }
 }

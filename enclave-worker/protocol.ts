@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationSpec } from '../client-sdk/contract/job-spec.ts';
 import { QualityReport } from '../client-sdk/contract/quality.ts';
 import { CatalogFeature, Encoding, Evaluation } from '../client-sdk/contract/resources.ts';
-import { ScoreModelWire, ScoreWire } from '../lab/infra/score-wire.ts';
+import { ScoreModelWire, ScoreVectors } from '../lab/infra/score-wire.ts';
 import { RoundInstructionWire } from '../lab/infra/task-protocol.ts';
 
 /** Entities one enclave score request may carry (the broker merges calls up to this). */
@@ -102,8 +102,8 @@ export const RoundResult = z.strictObject({
   rows: z.strictObject({ train: z.int(), holdout: z.int() }),
   computeMs: z.number(),
 });
-/** One score per requested entity, in order; `null` where an opaque id is not this domain's. */
-export const ScoreResultBody = z.strictObject({ scores: z.array(ScoreWire.nullable()) });
+/** Scores of the requested entities, one slot each, in order. */
+export const ScoreResultBody = z.strictObject({ scores: ScoreVectors });
 
 /** Enclave → broker. */
 export const FromEnclave = z.discriminatedUnion('type', [

@@ -7,7 +7,8 @@ import {
   SCORER_LIVENESS_TTL_MS,
   ScoreCall,
   type ScoreReply,
-  type ScoreWire,
+  type ScoreVectors,
+  sliceScores,
 } from '../lab/infra/score-wire.ts';
 import { MAX_SCORER_ENTITIES } from './protocol.ts';
 
@@ -27,7 +28,7 @@ export type ScoreBatch = (batch: {
   tenant: string;
   entities: string[];
   bankInputs: number[][] | undefined;
-}) => Promise<(ScoreWire | null)[]>;
+}) => Promise<ScoreVectors>;
 
 export interface ScoreServerOptions {
   /** For commands; the server opens its own connection for the blocking pops. */
@@ -104,7 +105,7 @@ export function serveScores(opts: ScoreServerOptions): ScoreServer {
       });
       let at = 0;
       return g.calls.map((call) => {
-        const mine = scores.slice(at, at + call.entities.length);
+        const mine = sliceScores(scores, at, at + call.entities.length);
         at += call.entities.length;
         return { call, reply: { id: call.id, ok: true, scores: mine, sandboxed: opts.sandboxed } };
       });

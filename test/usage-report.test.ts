@@ -349,7 +349,7 @@ describe('usage report of a data provider', () => {
         ready: () => true,
         score: async ({ entities: ids }) => {
           if (!holds) throw new ScoreRefused('stand-in refuses');
-          return ids.map(() => ({ probability: 0.1, reasons: [] }));
+          return { probability: ids.map(() => 0.1), reasons: ids.map(() => []) };
         },
       });
     const servers = [broker('d-bj', true), broker('d-sh', false)];

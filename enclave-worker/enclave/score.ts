@@ -1,7 +1,7 @@
 // Scoring inside the enclave: models cached by id, entities looked up in the warm domain table,
 // scores in request order with reason codes as feature names (never values).
 
-import type { ScoreModelWire, ScoreWire } from '../../lab/infra/score-wire.ts';
+import { type ScoreModelWire, type ScoreVectors, scoreSources } from '../../lab/infra/score-wire.ts';
 import { encodeRows, inputName, type SourceColumn, sourceReasons } from '../../models/encoding.ts';
 import { type JsonStrategy, strategyFor } from '../../models/registry.ts';
 import type { DomainTable } from '../data/columns.ts';
@@ -18,7 +18,9 @@ interface Prepared {
   model: ScoreModelWire;
   strategy: JsonStrategy;
   /** Each input's source feature (one-hot and missing-indicator inputs share their source's name). */
-  sources: string[];
+  inputSources: string[];
+  /** A source feature's index among the model's `scoreSources`. */
+  sourceIndex: Map<string, number>;
 }
 
 /**
@@ -42,7 +44,8 @@ export class EnclaveScorer {
       this.models.set(msg.modelId, {
         model: msg.model,
         strategy: strategyFor(msg.model.kind),
-        sources: sourceReasons(msg.model.encoding.inputs.map(inputName), { unique: false }),
+        inputSources: sourceReasons(msg.model.encoding.inputs.map(inputName), { unique: false }),
+        sourceIndex: new Map(scoreSources(msg.model.encoding).map((name, k) => [name, k])),
       });
     }
     const p = this.models.get(msg.modelId);
@@ -51,8 +54,8 @@ export class EnclaveScorer {
     return p;
   }
 
-  score(table: DomainTable, msg: ScoreMessage): { scores: (ScoreWire | null)[] } {
-    const { model, strategy, sources } = this.prepared(msg);
+  score(table: DomainTable, msg: ScoreMessage): { scores: ScoreVectors } {
+    const { model, strategy, inputSources, sourceIndex } = this.prepared(msg);
     const width = model.bankFeatures.length;
     const n = msg.entities.length;
     if (width > 0 && (msg.bankInputs?.length !== n || msg.bankInputs.some((r) => r.length !== width))) {
@@ -70,26 +73,39 @@ export class EnclaveScorer {
       ]),
     );
     const x = encodeRows(model.encoding, n, sourceLookup(table, rows, bank));
-    const d = sources.length;
+    const d = inputSources.length;
     const p = strategy.predict(model.parameters, x, n);
     const points = strategy.points?.(model.parameters, x, n);
     const opaque = this.entityKey === 'opaque';
-    const scores: (ScoreWire | null)[] = new Array(n);
+    const probability: (number | null)[] = new Array(n);
+    const reasons: number[][] = new Array(n);
     for (let i = 0; i < n; i++) {
       // An opaque id this domain does not hold is someone else's to answer.
       if (opaque && rows[i]! < 0) {
-        scores[i] = null;
+        probability[i] = null;
+        reasons[i] = [];
         continue;
       }
-      const row = x.subarray(i * d, (i + 1) * d);
+      probability[i] = p[i]!;
       // Reasons by source feature, most important first, each source once.
-      const reasons = strategy.reasons
-        ? [...new Set(strategy.reasons(model.parameters, row, sources, d))].slice(0, REASONS)
-        : [];
-      scores[i] = points
-        ? { probability: p[i]!, points: points[i]!, reasons }
-        : { probability: p[i]!, reasons };
+      const mine: number[] = [];
+      if (strategy.reasons) {
+        for (const name of strategy.reasons(
+          model.parameters,
+          x.subarray(i * d, (i + 1) * d),
+          inputSources,
+          d,
+        )) {
+          const k = sourceIndex.get(name)!;
+          if (!mine.includes(k)) mine.push(k);
+          if (mine.length === REASONS) break;
+        }
+      }
+      reasons[i] = mine;
     }
+    const scores: ScoreVectors = points
+      ? { probability, points: Array.from(points, (v, i) => (probability[i] === null ? null : v)), reasons }
+      : { probability, reasons };
     return { scores };
   }
 }

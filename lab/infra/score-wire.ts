@@ -2,6 +2,7 @@
 // domain (any of the domain's brokers takes them), replies on the calling lab process's channel.
 import { z } from 'zod';
 import { Encoding } from '../../client-sdk/contract/resources.ts';
+import { inputName, sourceReasons } from '../../models/encoding.ts';
 
 /** Reason codes a score may carry at most. */
 export const MAX_REASONS = 10;
@@ -40,16 +41,45 @@ export const ScoreModelWire = z.strictObject({
 export type ScoreModelWire = z.infer<typeof ScoreModelWire>;
 
 /**
- * One entity's score as the domain's enclave computed it: probability, points (scorecards, from
- * their own table) and reason codes (feature names, never values). Replies carry no entity ids:
- * scores are in the order of the call's entities.
+ * Scores of a call's entities as the domain's enclave computed them, one slot per entity in call
+ * order (replies carry no entity ids): the probability (`null`: an opaque id this domain does not
+ * hold), points (scorecards only, from their own table) and reason codes as indices into the
+ * model's source features (`scoreSources`), so nothing but the model's feature names can come back.
+ *
+ * @example
+ * ScoreVectors.parse({ probability: [0.04, null], reasons: [[2, 0], []] });
  */
-export const ScoreWire = z.strictObject({
-  probability: z.number(),
-  points: z.number().optional(),
-  reasons: z.array(z.string()).max(MAX_REASONS),
+export const ScoreVectors = z.strictObject({
+  probability: z.array(z.number().min(0).max(1).nullable()),
+  points: z.array(z.number().refine(Number.isFinite, 'must be finite').nullable()).optional(),
+  reasons: z.array(z.array(z.int().min(0)).max(MAX_REASONS)),
 });
-export type ScoreWire = z.infer<typeof ScoreWire>;
+export type ScoreVectors = z.infer<typeof ScoreVectors>;
+
+/**
+ * The source features a model's reason codes index: each encoded input's source, once, in input
+ * order (`tax.tax_grade=C` and `tax.tax_grade#missing` are both `tax.tax_grade`).
+ *
+ * @example
+ * scoreSources(model.encoding); // ['tax.annual_tax_paid', 'tax.tax_grade', …]
+ */
+export function scoreSources(encoding: Encoding): string[] {
+  return sourceReasons(encoding.inputs.map(inputName));
+}
+
+/**
+ * The slots `from` (inclusive) to `to` (exclusive) of a call's scores.
+ *
+ * @example
+ * sliceScores(vectors, 0, 2).probability.length; // 2
+ */
+export function sliceScores(v: ScoreVectors, from: number, to: number): ScoreVectors {
+  return {
+    probability: v.probability.slice(from, to),
+    ...(v.points ? { points: v.points.slice(from, to) } : {}),
+    reasons: v.reasons.slice(from, to),
+  };
+}
 
 /**
  * Domain → lab. `unavailable`: the scorer is (re)starting or failed; `retryAfterMs` says when to
@@ -59,8 +89,7 @@ export const ScoreReply = z.discriminatedUnion('ok', [
   z.strictObject({
     id: z.string(),
     ok: z.literal(true),
-    /** One per entity of the call, in order; `null`: this domain does not hold that (opaque) id. */
-    scores: z.array(ScoreWire.nullable()),
+    scores: ScoreVectors,
     /** Whether the enclave ran sandboxed (false: the broker runs with --unsafe-no-sandbox). */
     sandboxed: z.boolean(),
   }),

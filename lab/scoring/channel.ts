@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LabKeys } from '../infra/redis.ts';
-import { type ScoreCall, ScoreReply, type ScoreWire } from '../infra/score-wire.ts';
+import { type ScoreCall, ScoreReply, type ScoreVectors, sliceScores } from '../infra/score-wire.ts';
 
 /** What one request part gets back from a domain. */
 export type DomainOutcome =
-  | { ok: true; scores: (ScoreWire | null)[]; sandboxed: boolean }
+  | { ok: true; scores: ScoreVectors; sandboxed: boolean }
   | { ok: false; code: 'unavailable' | 'refused'; retryAfterMs: number };
 
 export interface ScoreChannelOptions {
@@ -227,8 +227,13 @@ export class ScoreChannel {
       return;
     }
     const total = call.parts.reduce((n, p) => n + p.entities.length, 0);
-    if (reply.scores.length !== total) {
-      console.error(`scoring: domain ${call.lane.domain} answered ${reply.scores.length} of ${total} scores`);
+    const answered = reply.scores.probability.length;
+    if (
+      answered !== total ||
+      reply.scores.reasons.length !== total ||
+      (reply.scores.points && reply.scores.points.length !== total)
+    ) {
+      console.error(`scoring: domain ${call.lane.domain} answered ${answered} of ${total} scores`);
       this.settle(reply.id, { ok: false, code: 'unavailable', retryAfterMs: RETRY_AFTER_MS });
       return;
     }
@@ -244,7 +249,7 @@ export class ScoreChannel {
     let at = 0;
     for (const p of call.parts) {
       if (outcome.ok) {
-        p.resolve({ ...outcome, scores: outcome.scores.slice(at, at + p.entities.length) });
+        p.resolve({ ...outcome, scores: sliceScores(outcome.scores, at, at + p.entities.length) });
         at += p.entities.length;
       } else p.resolve(outcome);
     }

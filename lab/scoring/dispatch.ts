@@ -1,6 +1,7 @@
 // Routes score requests to the domain holding each enterprise and collects the scorers' answers.
 import type { LabContext } from '../context.ts';
 import { domainForEntity } from '../infra/domain-directory.ts';
+import { scoreSources } from '../infra/score-wire.ts';
 import type { StoredModel } from '../store/models.ts';
 
 export interface EntityScore {
@@ -14,6 +15,18 @@ export interface EntityScore {
 export interface DomainScores {
   scores: Map<string, EntityScore>;
   retryAfterMs: number | null;
+}
+
+/** Each model's source features (what its reason codes index), computed once per model. */
+const sourceLists = new Map<string, string[]>();
+function sourcesOf(model: StoredModel): string[] {
+  let list = sourceLists.get(model.id);
+  if (!list) {
+    list = scoreSources(model.encoding);
+    if (sourceLists.size >= 1000) sourceLists.clear();
+    sourceLists.set(model.id, list);
+  }
+  return list;
 }
 
 /**
@@ -48,6 +61,7 @@ export async function scoreOnDomains(
     }
   }
   const withInputs = model.bankFeatures.length > 0;
+  const sources = sourcesOf(model);
   await Promise.all(
     [...byDomain].map(async ([domain, idSet]) => {
       const ids = [...idSet];
@@ -63,9 +77,16 @@ export async function scoreOnDomains(
         return;
       }
       let n = 0;
-      outcome.scores.forEach((s, i) => {
-        if (s === null || out.has(ids[i]!)) return;
-        out.set(ids[i]!, s);
+      const { probability, points, reasons } = outcome.scores;
+      ids.forEach((entity, i) => {
+        const p = probability[i];
+        if (p === null || p === undefined || out.has(entity)) return;
+        const pts = points?.[i];
+        out.set(entity, {
+          probability: p,
+          ...(pts === null || pts === undefined ? {} : { points: pts }),
+          reasons: reasons[i]!.map((k) => sources[k]!),
+        });
         n++;
       });
       served.set(domain, n);

@@ -113,24 +113,26 @@ describe('red team: enclave replies carrying rows', () => {
         return (err as EgressRefusal).code;
       }
     };
-    expect(code([{ probability: 0.1, reasons: ['t.a'] }])).toBe('passed');
-    expect(code([{ probability: 0.1, points: 612.5, reasons: [] }], asked('scorecard'))).toBe('passed');
-    expect(code([null], asked('logistic', 'opaque'))).toBe('passed');
+    // The model's three sources are t.a, t.b, t.c: reason codes index them.
+    expect(code({ probability: [0.1], reasons: [[0, 2]] })).toBe('passed');
+    expect(code({ probability: [0.1], points: [612.5], reasons: [[]] }, asked('scorecard'))).toBe('passed');
+    expect(code({ probability: [null], reasons: [[]] }, asked('logistic', 'opaque'))).toBe('passed');
     // A second score rides along for an entity nobody asked about.
-    expect(
-      code([
-        { probability: 0.1, reasons: [] },
-        { probability: 0.2, reasons: [] },
-      ]),
-    ).toBe('unrequested_entity');
-    expect(code([])).toBe('unrequested_entity');
+    expect(code({ probability: [0.1, 0.2], reasons: [[], []] })).toBe('unrequested_entity');
+    expect(code({ probability: [], reasons: [] })).toBe('unrequested_entity');
     // Every requested enterprise of a USCC domain is answered; silence would itself say something.
-    expect(code([null])).toBe('shape_mismatch');
-    expect(code([{ probability: 0.1, points: 93000, reasons: [] }])).toBe('shape_mismatch');
-    expect(code([{ probability: 1.5, reasons: [] }])).toBe('shape_mismatch');
-    expect(code([{ probability: 0.1, reasons: ['t.a=93000'] }])).toBe('unexpected_field');
-    expect(code([{ probability: 0.1, reasons: [], tax: 93000 }])).toBe('unexpected_field');
-    expect(code([{ entity: 'A1', probability: 0.1, reasons: [] }])).toBe('unexpected_field');
+    expect(code({ probability: [null], reasons: [[]] })).toBe('shape_mismatch');
+    expect(code({ probability: [0.1], points: [93000], reasons: [[]] })).toBe('shape_mismatch');
+    expect(code({ probability: [0.1], reasons: [[]] }, asked('scorecard'))).toBe('shape_mismatch');
+    expect(code({ probability: [1.5], reasons: [[]] })).toBe('shape_mismatch');
+    // A value smuggled as a reason index, or as a name, or in an extra field.
+    expect(code({ probability: [0.1], reasons: [[93000]] })).toBe('unexpected_field');
+    expect(code({ probability: [0.1], reasons: [['t.a=93000']] })).toBe('shape_mismatch');
+    expect(code({ probability: [0.1], reasons: [[0.5]] })).toBe('shape_mismatch');
+    expect(code({ probability: [0.1], reasons: [[]], tax: [93000] })).toBe('unexpected_field');
+    expect(code({ probability: [null], reasons: [[1]] }, asked('logistic', 'opaque'))).toBe(
+      'unexpected_field',
+    );
   });
 
   it('attack: a personal column no approval granted, and an identifier — control: input check against the domain manifest', () => {
