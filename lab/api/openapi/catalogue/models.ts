@@ -74,13 +74,14 @@ export const modelDocs: DocGroup = {
       method: 'post',
       path: '/v1/models/{id}/score',
       summary: 'Score enterprises that authorised this bank (score, probability, reason codes)',
-      description: 'A retired model refuses the whole request (409 `model_retired`).',
+      description:
+        "Up to 10,000 entities. Per entity: the score (a scorecard's own points; other kinds on the 600 / 50:1 / 20-point scale), P(bad), reason codes (feature names) — or an error code: `invalid_entity`, `missing_inputs`, `not_authorized` (the same whether or not the platform holds the enterprise), `unavailable` (its domain did not answer within the scoring timeout). A retired model refuses the whole request (409 `model_retired`); when nothing could be scored because a domain scorer is restarting or slow, 503 `unavailable` with `Retry-After`.",
       roles: ['risk-system'],
       body: json(ScoreRequest),
       responses: {
         200: { description: 'One result per entity, in request order', content: json(ScoreResponse) },
       },
-      errors: [400, 404, 409, 413],
+      errors: [400, 404, 409, 413, 503],
     },
   ],
 };
