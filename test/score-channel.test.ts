@@ -113,6 +113,7 @@ describe('scoring channel', () => {
     await redis.zadd(keys.scorerUp('d-4'), Date.now() + 3000, 'gone');
     expect(await channel.score('d-4', model, ['1'])).toMatchObject({ ok: false, code: 'unavailable' });
     expect(await redis.llen(keys.scoreCalls('d-4'))).toBe(1);
+    await new Promise((r) => setTimeout(r, 50)); // well past the call's deadline
     const s = scorer('d-4');
     await live('d-4');
     for (let i = 0; i < 50 && (await redis.llen(keys.scoreCalls('d-4'))) > 0; i++)

@@ -157,6 +157,8 @@ export class ScoreChannel {
 
   private async send(lane: Lane, parts: Part[]): Promise<void> {
     const id = `${this.labId}.${this.nextCall++}`;
+    // The broker drops the call once nobody waits for it: the deadline is the timer's.
+    const deadline = Date.now() + this.timeoutMs;
     const timer = setTimeout(
       () => this.settle(id, { ok: false, code: 'unavailable', retryAfterMs: RETRY_AFTER_MS }),
       this.timeoutMs,
@@ -172,7 +174,7 @@ export class ScoreChannel {
       const call: ScoreCall = {
         id,
         replyTo: this.labId,
-        deadline: Date.now() + this.timeoutMs,
+        deadline,
         tenant: lane.tenant,
         modelId: lane.modelId,
         entities: parts.flatMap((p) => p.entities),
