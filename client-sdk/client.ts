@@ -20,14 +20,25 @@ import {
   ScoreResponse,
   TERMINAL_STATUSES,
 } from './contract/resources.ts';
-import { ContractError, errorFor, WaitTimeoutError } from './errors.ts';
+import { ContractError, errorFor, retryAfterMs, WaitTimeoutError } from './errors.ts';
 import { readSse } from './sse.ts';
 
 export interface LabClientOptions {
   baseUrl: string;
   apiKey: string;
   fetch?: typeof fetch;
+  /**
+   * Retries of a request answered 429 or 503 (default 2): after the server's `Retry-After`, else
+   * after a jittered exponential backoff from `retryBaseMs` (default 250 ms), never longer than
+   * `maxRetryDelayMs` (default 30 s). A POST keeps one `Idempotency-Key` across its retries.
+   */
+  maxRetries?: number;
+  retryBaseMs?: number;
+  maxRetryDelayMs?: number;
 }
+
+/** Statuses a request is retried on: the server did not act on it. */
+const RETRIED = new Set([429, 503]);
 
 /**
  * @example
@@ -51,28 +62,42 @@ export class LabClient {
     schema: S,
     body?: unknown,
   ): Promise<z.infer<S>> {
-    const res = await this.doFetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.opts.apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
+    const { maxRetries = 2, retryBaseMs = 250, maxRetryDelayMs = 30_000 } = this.opts;
+    // One key for the request and all its retries: a retried submit is never run twice.
+    const idempotencyKey = method === 'POST' ? `sdk-${crypto.randomUUID()}` : undefined;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.doFetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.opts.apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      if (!res.ok) {
+        const wait = retryAfterMs(res.headers.get('retry-after'));
+        if (RETRIED.has(res.status) && attempt < maxRetries) {
+          const backoff = retryBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
+          await new Promise((r) => setTimeout(r, Math.min(maxRetryDelayMs, wait ?? backoff)));
+          continue;
+        }
+        throw errorFor(res.status, ErrorBody.safeParse(json).data?.error, wait);
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success)
+        throw new ContractError(
+          `${method} ${path}: response does not match the contract: ${parsed.error.message}`,
+        );
+      return parsed.data;
     }
-    if (!res.ok) throw errorFor(res.status, ErrorBody.safeParse(json).data?.error);
-    const parsed = schema.safeParse(json);
-    if (!parsed.success)
-      throw new ContractError(
-        `${method} ${path}: response does not match the contract: ${parsed.error.message}`,
-      );
-    return parsed.data;
   }
 
   readonly labelSets = {

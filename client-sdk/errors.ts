@@ -28,6 +28,14 @@ export class PermissionDeniedError extends LabApiError {}
 export class NotFoundError extends LabApiError {}
 /** 409: the resource's state does not allow it (e.g. approving a running job). */
 export class ConflictError extends LabApiError {}
+/** 429: the key's rate limit; `retryAfterMs` from the server's `Retry-After`. */
+export class RateLimitError extends LabApiError {
+  retryAfterMs: number | null = null;
+}
+/** 503: a dependency (e.g. a domain's scorer) is restarting; `retryAfterMs` from `Retry-After`. */
+export class UnavailableError extends LabApiError {
+  retryAfterMs: number | null = null;
+}
 /** The response did not match the wire contract. */
 export class ContractError extends Error {}
 /** `jobs.wait` gave up. */
@@ -39,13 +47,31 @@ const byStatus: Record<number, typeof LabApiError> = {
   403: PermissionDeniedError,
   404: NotFoundError,
   409: ConflictError,
+  429: RateLimitError,
+  503: UnavailableError,
 };
 
-/** Builds the typed error for a status and the server's error body. */
+/** Builds the typed error for a status, the server's error body and its `Retry-After` (ms). */
 export function errorFor(
   status: number,
   body: { code?: ErrorCode; message?: string; field?: string } | undefined,
+  retryAfterMs: number | null = null,
 ): LabApiError {
   const Cls = byStatus[status] ?? LabApiError;
-  return new Cls(status, body?.code ?? 'unknown', body?.message ?? `HTTP ${status}`, body?.field);
+  const err = new Cls(status, body?.code ?? 'unknown', body?.message ?? `HTTP ${status}`, body?.field);
+  if (err instanceof RateLimitError || err instanceof UnavailableError) err.retryAfterMs = retryAfterMs;
+  return err;
+}
+
+/**
+ * `Retry-After` as ms: delay-seconds or an HTTP date; null when absent or unreadable.
+ *
+ * @example
+ * retryAfterMs('2'); // 2000
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (header === null || header.trim() === '') return null;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
