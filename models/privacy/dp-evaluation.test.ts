@@ -53,6 +53,15 @@ describe('privatizeEvaluation', () => {
     expect(mean).toBeLessThan(clampBias / 4);
   });
 
+  it('never leaves a class empty: a holdout with no positives, heavily noised, still gives metrics', () => {
+    const noPositives: Update = { ...flat(0, 0), neg: flat(3, 0).neg! };
+    for (let k = 0; k < 100; k++) {
+      const noisy = privatizeEvaluation(noPositives, 0.001, seed, `no-pos-${k}`);
+      expect(noisy['pos']!.reduce((a, v) => a + v, 0)).toBeGreaterThanOrEqual(1 - 1e-9);
+      expect(() => metricsFromHistograms(noisy)).not.toThrow();
+    }
+  });
+
   it('keeps the totals unbiased and AUC close on a holdout of 3,000 rows at a moderate ρ', () => {
     const exact = metricsFromHistograms(clean);
     const aucs: number[] = [];

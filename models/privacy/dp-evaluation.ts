@@ -50,11 +50,19 @@ function isotonic(values: readonly number[]): number[] {
   return blocks.flatMap((b) => new Array<number>(b.size).fill(Math.max(0, b.mean)));
 }
 
-/** Noisy coarse counts → non-negative counts whose running total is the isotonic fit. */
+/**
+ * Noisy coarse counts → non-negative counts whose running total is the isotonic fit, holding at
+ * least one row in all (the deficit in the middle bin): with few rows of a class the noise can fit
+ * to none, and a class no domain reports would leave the job without metrics. At most one row per
+ * class and domain, uninformative (mid-scale), and post-processing, so free of privacy cost.
+ */
 function countsFromNoisy(noisy: readonly number[]): number[] {
   let run = 0;
   const cumulative = isotonic(noisy.map((v) => (run += v)));
-  return cumulative.map((c, g) => c - (g === 0 ? 0 : cumulative[g - 1]!));
+  const counts = cumulative.map((c, g) => c - (g === 0 ? 0 : cumulative[g - 1]!));
+  const total = cumulative.at(-1) ?? 0;
+  if (total < 1) counts[DP_EVAL_BINS / 2] = counts[DP_EVAL_BINS / 2]! + (1 - total);
+  return counts;
 }
 
 /** Puts each coarse bin's value into the middle fine bin of its run, so the update keeps its shape. */
