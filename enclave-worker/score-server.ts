@@ -82,11 +82,6 @@ function groupCalls(calls: readonly ScoreCall[]): Group[] {
  * const server = serveScores({ redis, keys, domain: 'd-bj', brokerId, sandboxed: true, score, ready: () => warm });
  * await server.close();
  */
-const DBG = { pops: 0, calls: 0, entities: 0 };
-if (process.env.SCORE_DEBUG)
-  setInterval(() => {
-    console.error('DBG', process.pid, JSON.stringify(DBG));
-  }, 5000).unref();
 export function serveScores(opts: ScoreServerOptions): ScoreServer {
   const { redis, keys, domain, brokerId } = opts;
   const pops = redis.duplicate();
