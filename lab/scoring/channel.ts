@@ -139,20 +139,21 @@ export class ScoreChannel {
     else setImmediate(run);
   }
 
+  /** Sends one call of what is waiting; the next goes through `schedule` (and its gap). */
   private async flush(lane: Lane): Promise<void> {
-    while (lane.inFlight < this.maxInFlight && lane.waiting.length > 0) {
-      const parts: Part[] = [];
-      let size = 0;
-      while (lane.waiting.length > 0) {
-        const next = lane.waiting[0]!;
-        if (parts.length > 0 && size + next.entities.length > this.maxCallEntities) break;
-        parts.push(lane.waiting.shift()!);
-        size += next.entities.length;
-      }
-      lane.inFlight++;
-      lane.lastSent = performance.now();
-      await this.send(lane, parts);
+    if (lane.inFlight >= this.maxInFlight || lane.waiting.length === 0) return;
+    const parts: Part[] = [];
+    let size = 0;
+    while (lane.waiting.length > 0) {
+      const next = lane.waiting[0]!;
+      if (parts.length > 0 && size + next.entities.length > this.maxCallEntities) break;
+      parts.push(lane.waiting.shift()!);
+      size += next.entities.length;
     }
+    lane.inFlight++;
+    lane.lastSent = performance.now();
+    await this.send(lane, parts);
+    this.schedule(lane);
   }
 
   private async send(lane: Lane, parts: Part[]): Promise<void> {
