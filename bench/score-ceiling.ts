@@ -5,7 +5,8 @@ import { Hono } from 'hono';
 
 const answer = {
   modelId: 'mdl_ceiling',
-  results: [{ entity: 'x', ok: true, probability: 0.05, score: 640, reasons: [] }],
+  modelVersion: 1,
+  results: [{ entity: 'x', ok: true, probability: 0.05, score: 640, reasons: [], modelVersion: 1 }],
 };
 const app = new Hono().post('/score', async (c) => {
   await c.req.json();

@@ -122,11 +122,13 @@ describe('scoring fast path', () => {
         eta += f.coefficient * bin.woe;
       }
       expect(Math.abs(r.score - points)).toBeLessThan(1e-9);
+      expect(r.modelVersion).toBe(model.version);
       expect(Math.abs(r.probability - 1 / (1 + Math.exp(-eta)))).toBeLessThan(1e-9);
       // Reason codes are the table's features, by name.
       for (const reason of r.reasons) expect(table.features.map((f) => f.name)).toContain(reason);
     }
     expect(res.results.length).toBe(entities.length);
+    expect(res).toMatchObject({ modelId: model.id, modelVersion: model.version });
     expect(missingSeen).toBeGreaterThan(0);
   });
 

@@ -42,7 +42,10 @@ const unavailable = {
 };
 const scored = {
   modelId: 'mdl_x',
-  results: [{ entity: '91350100M000100Y43', ok: true, probability: 0.05, score: 640, reasons: [] }],
+  modelVersion: 1,
+  results: [
+    { entity: '91350100M000100Y43', ok: true, probability: 0.05, score: 640, reasons: [], modelVersion: 1 },
+  ],
 };
 
 describe('SDK retries', () => {

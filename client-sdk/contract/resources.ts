@@ -328,6 +328,8 @@ export const ScoreResult = z.discriminatedUnion('ok', [
     probability: z.number(),
     score: z.number(),
     reasons: z.array(z.string()),
+    /** The version of the model that scored (its registry version under the job's name). */
+    modelVersion: z.int().min(1),
   }),
   z.object({
     entity: z.string(),
@@ -337,7 +339,11 @@ export const ScoreResult = z.discriminatedUnion('ok', [
 ]);
 export type ScoreResult = z.infer<typeof ScoreResult>;
 
-export const ScoreResponse = z.object({ modelId: z.string(), results: z.array(ScoreResult) });
+export const ScoreResponse = z.object({
+  modelId: z.string(),
+  modelVersion: z.int().min(1),
+  results: z.array(ScoreResult),
+});
 export type ScoreResponse = z.infer<typeof ScoreResponse>;
 
 /** Operator's bulk grant of enterprise authorisations (an enterprise's consent to a bank). */

@@ -124,6 +124,7 @@ export function modelRoutes(ctx: LabContext) {
               probability: s.probability,
               score: s.points ?? pointsFromProbability(s.probability),
               reasons: s.reasons,
+              modelVersion: model.version,
             }
           : { entity, ok: false, error: 'unavailable' };
       });
@@ -139,6 +140,6 @@ export function modelRoutes(ctx: LabContext) {
         c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
         throw new HttpError(503, 'unavailable', 'the domain scorer is not available; retry shortly');
       }
-      return c.json({ modelId: model.id, results });
+      return c.json({ modelId: model.id, modelVersion: model.version, results });
     });
 }
