@@ -1,7 +1,9 @@
 // LabClient: the typed SDK for banks, operators and risk systems. Depends only on the wire contract.
 import type { z } from 'zod';
+import { type AuditEntry, AuditPage, type AuditQuery, AuditVerify } from './contract/audit.ts';
 import { ErrorBody } from './contract/errors.ts';
 import type { JobSpecInput } from './contract/job-spec.ts';
+import { ModelList } from './contract/model-registry.ts';
 import { QualityReport } from './contract/quality.ts';
 import {
   type AuthorizationGrant,
@@ -21,6 +23,7 @@ import {
   TERMINAL_STATUSES,
 } from './contract/resources.ts';
 import { ContractError, errorFor, retryAfterMs, WaitTimeoutError } from './errors.ts';
+import { PagePromise } from './pagination.ts';
 import { readSse } from './sse.ts';
 
 export interface LabClientOptions {
@@ -35,6 +38,14 @@ export interface LabClientOptions {
   maxRetries?: number;
   retryBaseMs?: number;
   maxRetryDelayMs?: number;
+}
+
+/** A query string of the defined values (`?a=1&b=x`), or '' when none. */
+function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }
 
 /** Statuses a request is retried on: the server did not act on it. */
@@ -131,7 +142,15 @@ export class LabClient {
   readonly jobs = {
     submit: (spec: JobSpecInput) => this.request('POST', '/v1/jobs', Job, spec),
     get: (id: string) => this.request('GET', `/v1/jobs/${encodeURIComponent(id)}`, Job),
-    list: async () => (await this.request('GET', '/v1/jobs', JobList)).data,
+    /**
+     * The caller's jobs, newest first (operators and auditors: every tenant's): await for the first
+     * page, or iterate for all.
+     *
+     * @example
+     * for await (const job of lab.jobs.list()) if (job.status === 'pending_approval') console.log(job.id);
+     */
+    list: (params: { limit?: number } = {}) =>
+      new PagePromise((cursor) => this.request('GET', `/v1/jobs${query({ ...params, cursor })}`, JobList)),
     /** Approves a pending job; a job with personal features needs each of them in `personalFeatures`. */
     approve: (id: string, note = '', grant: { personalFeatures?: string[] } = {}) =>
       this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note, ...grant }),
@@ -187,8 +206,46 @@ export class LabClient {
     }
   }
 
+  readonly audit = {
+    /**
+     * Audit entries matching the filter, oldest first (a bank sees its own tenant's): await for
+     * the first page, or iterate for all.
+     *
+     * @example
+     * for await (const e of lab.audit.list({ kind: 'model.scored', from: '2026-03-01T00:00:00Z' })) console.log(e.at, e.actor);
+     */
+    list: (filter: Omit<AuditQuery, 'cursor'> = {}) =>
+      new PagePromise<AuditEntry>((cursor) =>
+        this.request('GET', `/v1/audit${query({ ...filter, cursor })}`, AuditPage),
+      ),
+    /**
+     * Operators and auditors: walks the chain; `ok`, or the first broken link. Pass the `head` of
+     * an earlier verify as `anchor` to detect a rewritten chain.
+     *
+     * @example
+     * const v = await lab.audit.verify(); if (!v.ok) console.error(v.brokenAt, v.reason);
+     */
+    verify: (anchor?: { id: string; hash: string }) =>
+      this.request(
+        'GET',
+        `/v1/audit/verify${query(anchor ? { anchorId: anchor.id, anchorHash: anchor.hash } : {})}`,
+        AuditVerify,
+      ),
+  };
+
   readonly models = {
     get: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}`, Model),
+    /**
+     * Released models, newest first, optionally of one name or status: await for the first page,
+     * or iterate for all.
+     *
+     * @example
+     * const active = await lab.models.list({ status: 'active' }).all();
+     */
+    list: (params: { name?: string; status?: 'active' | 'retired'; limit?: number } = {}) =>
+      new PagePromise((cursor) =>
+        this.request('GET', `/v1/models${query({ ...params, cursor })}`, ModelList),
+      ),
     /**
      * A scorecard's points table (points per feature bin).
      *

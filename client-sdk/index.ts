@@ -2,3 +2,4 @@
 export * from './client.ts';
 export * from './contract/index.ts';
 export * from './errors.ts';
+export * from './pagination.ts';

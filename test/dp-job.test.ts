@@ -64,12 +64,12 @@ describe('differential privacy and the budget ledger', () => {
   });
 
   it('a job that would exceed the cap is refused at submit: 409 privacy_budget_exceeded naming privacy.dp.epsilon, nothing stored or charged', async () => {
-    const before = (await s.scientist.jobs.list()).length;
+    const before = (await s.scientist.jobs.list().all()).length;
     const err = await refusalOf(dpJob(2.5));
     expect(err.status).toBe(409);
     expect(err.code).toBe('privacy_budget_exceeded');
     expect(err.field).toBe('privacy.dp.epsilon');
-    expect((await s.scientist.jobs.list()).length).toBe(before);
+    expect((await s.scientist.jobs.list().all()).length).toBe(before);
     for (const v of Object.values(await spent())) expect(v).toBeCloseTo(3, 9);
     const refused = await auditEntries(redis, fx.prefix, 'request.refused');
     expect(refused.some((e) => e.details?.code === 'privacy_budget_exceeded')).toBe(true);

@@ -44,13 +44,13 @@ describe('red team: tiny cohorts', () => {
     );
 
   it('attack: a label set of 5 enterprises — control: cohort floor at submit → 400 cohort_too_small, audited, nothing stored', async () => {
-    const before = (await s.operator.jobs.list()).length;
+    const before = (await s.operator.jobs.list().all()).length;
     const err = await refusalOf(submit('five', rows.slice(0, 5)));
     expect(err.status).toBe(400);
     expect(err.code).toBe('cohort_too_small');
     expect(err.field).toBe('labels.labelSetId');
     expect(err.message).toMatch(/5 rows, below the minimum cohort of 50/);
-    expect((await s.operator.jobs.list()).length).toBe(before);
+    expect((await s.operator.jobs.list().all()).length).toBe(before);
     expect(await refusedAudits('cohort_too_small')).toHaveLength(1);
   });
 

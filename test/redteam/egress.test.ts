@@ -90,7 +90,7 @@ describe('red team: identifiers and oversized models', () => {
   });
 
   it('attack: an MLP with more parameters than rows / 20, able to memorise rows — control: rows-per-parameter floor at submit → 400 too_many_parameters, audited, nothing stored', async () => {
-    const before = (await s.operator.jobs.list()).length;
+    const before = (await s.operator.jobs.list().all()).length;
     const err = await refusalOf(
       s.scientist.jobs.submit(spec({ model: { kind: 'mlp', hidden: [256, 256] } })),
     );
@@ -98,7 +98,7 @@ describe('red team: identifiers and oversized models', () => {
     expect(err.code).toBe('too_many_parameters');
     expect(err.field).toBe('model');
     expect(err.message).toMatch(/the platform requires 20\): it could memorise rows/);
-    expect((await s.operator.jobs.list()).length).toBe(before);
+    expect((await s.operator.jobs.list().all()).length).toBe(before);
     expect(await refused('too_many_parameters')).toHaveLength(1);
   });
 
