@@ -107,6 +107,26 @@ describe('scoring channel', () => {
     expect(s.batches).toEqual([['7']]);
   });
 
+  it('closing answers the calls out and the requests still waiting unavailable, at once', async () => {
+    const { channel, scorer, live } = await setup();
+    scorer('d-5', 1000);
+    await live('d-5');
+    const a = channel.score('d-5', model, ['1']);
+    await new Promise((r) => setTimeout(r, 20));
+    const b = channel.score('d-5', model, ['2']);
+    await new Promise((r) => setTimeout(r, 20));
+    const c = channel.score('d-5', model, ['3']); // two calls are out: this one waits in its lane
+    const started = performance.now();
+    await channel.close();
+    const outcomes = await Promise.all([a, b, c]);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.code))).toEqual([
+      'unavailable',
+      'unavailable',
+      'unavailable',
+    ]);
+  });
+
   it('drops calls whose deadline passed while no broker was there (nobody waits for them)', async () => {
     const { redis, keys, channel, scorer, live } = await setup({ timeoutMs: 200 });
     // A live entry without a broker: the call is queued, then times out.

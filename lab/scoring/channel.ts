@@ -113,12 +113,15 @@ export class ScoreChannel {
     });
   }
 
+  /** Answers every call out and every request still waiting `unavailable`, and unsubscribes. */
   async close(): Promise<void> {
+    const gone: DomainOutcome = { ok: false, code: 'unavailable', retryAfterMs: RETRY_AFTER_MS };
     for (const [id, call] of this.calls) {
       clearTimeout(call.timer);
       this.calls.delete(id);
-      for (const p of call.parts) p.resolve({ ok: false, code: 'unavailable', retryAfterMs: RETRY_AFTER_MS });
+      for (const p of call.parts) p.resolve(gone);
     }
+    for (const lane of this.lanes.values()) for (const p of lane.waiting.splice(0)) p.resolve(gone);
     this.replies.disconnect();
   }
 
