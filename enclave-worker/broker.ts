@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AuditLog } from '../lab/infra/audit-log.ts';
 import { BlobStore } from '../lab/infra/blob-store.ts';
 import { DomainDirectory } from '../lab/infra/domain-directory.ts';
+import { RecentReads } from '../lab/infra/recent-reads.ts';
 import { connectRedis, labKeys, queueNames } from '../lab/infra/redis.ts';
 import { ScoreModelWire } from '../lab/infra/score-wire.ts';
 import { open } from '../lab/infra/seal.ts';
@@ -42,21 +43,14 @@ import {
   ScoreResultBody,
 } from './protocol.ts';
 import { requireSandbox, unsafeWarning } from './sandbox-check.ts';
-import { type ScoreBatch, ScoreRefused, serveScores } from './score-server.ts';
+import { type ScoreBatch, ScoreRefused, type ScoreServer, serveScores } from './score-server.ts';
 import { WarmEnclaves } from './warm-enclaves.ts';
 
 /** A score reply for 20,000 entities with three reasons each fits well within this. */
 const MAX_SCORE_REPLY_BYTES = 16 * 1024 * 1024;
 
-/** What a broker reads of a released model's record to score with it. */
-const ScoringRecord = z.object({
-  id: z.string(),
-  tenant: z.string(),
-  kind: ScoreModelWire.shape.kind,
-  encoding: ScoreModelWire.shape.encoding,
-  bankFeatures: z.array(z.string()),
-  parameters: z.record(z.string(), z.unknown()),
-});
+/** What a broker reads of a released model's record to score with it (other fields dropped). */
+const ScoringRecord = z.object({ ...ScoreModelWire.shape, tenant: z.string() });
 
 export interface BrokerOptions {
   domainDir: string;
@@ -222,7 +216,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // is restarted at once; meanwhile calls are answered `unavailable` (fail fast, no hung request).
   let closing = false;
   let scorerReady = false;
-  let scoreServer: { readinessChanged(): void } | null = null;
+  let scoreServer: ScoreServer | null = null;
   const setScorerReady = (ready: boolean) => {
     scorerReady = ready;
     scoreServer?.readinessChanged();
@@ -257,22 +251,16 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   }
 
   /** Released models as the scorer needs them, read once (a model's parameters never change). */
-  const scoringModels = new Map<string, Promise<z.infer<typeof ScoringRecord>>>();
-  function scoringModel(modelId: string) {
-    let m = scoringModels.get(modelId);
-    if (!m) {
-      m = (async () => {
-        const raw = await redis.get(keys.model(modelId));
-        if (raw === null) throw new ScoreRefused(`model ${modelId} not found`);
-        return ScoringRecord.parse(JSON.parse(raw));
-      })();
-      if (scoringModels.size >= 4 * MAX_CACHED_MODELS)
-        scoringModels.delete(scoringModels.keys().next().value!);
-      scoringModels.set(modelId, m);
-      m.catch(() => scoringModels.delete(modelId));
-    }
-    return m;
-  }
+  const scoringModels = new RecentReads<string, z.infer<typeof ScoringRecord>>(
+    Number.POSITIVE_INFINITY,
+    4 * MAX_CACHED_MODELS,
+  );
+  const scoringModel = (modelId: string) =>
+    scoringModels.get(modelId, async () => {
+      const raw = await redis.get(keys.model(modelId));
+      if (raw === null) throw new ScoreRefused(`model ${modelId} not found`);
+      return ScoringRecord.parse(JSON.parse(raw));
+    });
   /** Which models each scorer process holds, mirroring its cache (same size, same eviction order). */
   const sentModels = new WeakMap<EnclaveProcess, Set<string>>();
 
@@ -289,13 +277,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       if (sent.size >= MAX_CACHED_MODELS) sent.delete(sent.values().next().value!);
       sent.add(modelId);
     }
-    const model = {
-      id: record.id,
-      kind: record.kind,
-      encoding: record.encoding,
-      bankFeatures: record.bankFeatures,
-      parameters: record.parameters,
-    };
+    const { tenant: _owner, ...model } = record;
     try {
       const body = guardedParse(
         ScoreResultBody,
@@ -498,7 +480,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   worker.on('error', (err) => console.error(`broker ${manifest.id}:`, err.message));
 
   // Scoring does not go through BullMQ: calls come over the scoring channel, many per enclave request.
-  const scores = serveScores({
+  scoreServer = serveScores({
     redis,
     keys,
     domain: manifest.id,
@@ -507,7 +489,6 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     score: scoreBatch,
     ready: () => scorerReady,
   });
-  scoreServer = scores;
 
   // Publish safe statistics and the data-quality report, computed inside an enclave (the scorer,
   // which keeps the table warm for scoring afterwards).
@@ -559,7 +540,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     async close() {
       closing = true;
       await described;
-      await scores.close();
+      await scoreServer.close();
       clearInterval(sweeper);
       clearInterval(heartbeat);
       await worker.close();

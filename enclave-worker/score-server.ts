@@ -49,6 +49,18 @@ export interface ScoreServer {
   close(): Promise<void>;
 }
 
+/** A call off the list, or why it is not one. */
+function parseCall(text: string): ScoreCall | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  const parsed = ScoreCall.safeParse(json);
+  return parsed.success ? parsed.data : (parsed.error.issues[0]?.message ?? 'invalid');
+}
+
 interface Group {
   modelId: string;
   tenant: string;
@@ -127,17 +139,9 @@ export function serveScores(opts: ScoreServerOptions): ScoreServer {
     const now = Date.now();
     const calls: ScoreCall[] = [];
     for (const text of raw) {
-      let parsed: ReturnType<typeof ScoreCall.safeParse>;
-      try {
-        parsed = ScoreCall.safeParse(JSON.parse(text));
-      } catch {
-        parsed = ScoreCall.safeParse(undefined);
-      }
-      if (!parsed.success) {
-        console.error(`broker ${domain}: malformed score call dropped: ${parsed.error.issues[0]?.message}`);
-        continue;
-      }
-      if (parsed.data.deadline >= now) calls.push(parsed.data);
+      const call = parseCall(text);
+      if (typeof call === 'string') console.error(`broker ${domain}: malformed score call dropped: ${call}`);
+      else if (call.deadline >= now) calls.push(call);
     }
     if (!opts.ready()) {
       return calls.map((call) => ({

@@ -26,6 +26,9 @@ export interface PrivacyPolicy {
   approval: ApprovalPolicy;
 }
 
+/** A non-negative decimal setting from the environment, or `dflt` when unset or not a number. */
+const num = <D>(v: string | undefined, dflt: D) => (v && /^\d+(\.\d+)?$/.test(v) ? Number(v) : dflt);
+
 /**
  * Defaults of the platform policy (DESIGN §6), overridden by `LAB_MIN_COHORT` (50),
  * `LAB_MIN_CLASS_COHORT` (20), `LAB_MIN_ROWS_PER_PARAMETER` (20) and `LAB_DP_EPSILON_CAP` (10).
@@ -34,7 +37,6 @@ export interface PrivacyPolicy {
  * policyFromEnv({ LAB_MIN_ROWS_PER_PARAMETER: '15' }).minRowsPerParameter; // 15
  */
 export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): PrivacyPolicy {
-  const num = (v: string | undefined, dflt: number) => (v && /^\d+(\.\d+)?$/.test(v) ? Number(v) : dflt);
   return {
     minCohort: num(env.LAB_MIN_COHORT, 50),
     minClassCohort: num(env.LAB_MIN_CLASS_COHORT, 20),
@@ -87,11 +89,11 @@ export function createContext(opts: {
   const domainQueues = new Map<string, { queue: Queue; events: QueueEvents }>();
   const audit = new AuditLog(redis, keys);
   const policy = opts.policy ?? policyFromEnv();
-  const env = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const { LAB_SCORE_TIMEOUT_MS, LAB_SCORE_CALL_GAP_MS, LAB_SCORE_IN_FLIGHT } = process.env;
   const scoring = new ScoreChannel(redis, keys, {
-    timeoutMs: opts.scoreTimeoutMs ?? env('LAB_SCORE_TIMEOUT_MS') ?? 3000,
-    minCallGapMs: env('LAB_SCORE_CALL_GAP_MS'),
-    maxInFlight: env('LAB_SCORE_IN_FLIGHT'),
+    timeoutMs: opts.scoreTimeoutMs ?? num(LAB_SCORE_TIMEOUT_MS, 3000),
+    minCallGapMs: num(LAB_SCORE_CALL_GAP_MS, undefined),
+    maxInFlight: num(LAB_SCORE_IN_FLIGHT, undefined),
   });
   const scoreCounts = new ScoreCountBuffer({ redis, keys });
   return {

@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import { QualityReport } from '../../client-sdk/contract/quality.ts';
 import { usccProvince, usccRegion } from '../../client-sdk/contract/uscc.ts';
+import { RecentReads } from './recent-reads.ts';
 import type { LabKeys } from './redis.ts';
 import { DomainRegistration } from './task-protocol.ts';
 
@@ -39,22 +40,14 @@ export class DomainDirectory {
     return raws.filter((r): r is string => r !== null).map((r) => DomainRegistration.parse(JSON.parse(r)));
   }
 
-  private cached: { at: number; list: Promise<DomainRegistration[]> } | null = null;
+  private readonly recent = new RecentReads<'all', DomainRegistration[]>(1000);
 
   /**
-   * `list()` as read at most `maxAgeMs` ago: the scoring path routes by it on every request, and a
+   * `list()` as read at most a second ago: the scoring path routes by it on every request, and a
    * domain's regions change only when its broker re-registers.
    */
-  listCached(maxAgeMs = 1000): Promise<DomainRegistration[]> {
-    const now = Date.now();
-    if (!this.cached || now - this.cached.at >= maxAgeMs) {
-      const list = this.list();
-      this.cached = { at: now, list };
-      list.catch(() => {
-        if (this.cached?.list === list) this.cached = null;
-      });
-    }
-    return this.cached.list;
+  listCached(): Promise<DomainRegistration[]> {
+    return this.recent.get('all', () => this.list());
   }
 
   async get(id: string): Promise<DomainRegistration | null> {

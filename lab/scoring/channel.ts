@@ -2,6 +2,7 @@
 // them to the domain's call list, and matches the replies on this process's own reply channel.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RecentReads } from '../infra/recent-reads.ts';
 import type { LabKeys } from '../infra/redis.ts';
 import { type ScoreCall, ScoreReply, type ScoreVectors, sliceScores } from '../infra/score-wire.ts';
 
@@ -68,7 +69,7 @@ export class ScoreChannel {
   /** One lane per (domain, model, tenant) ever scored by this process: few, and kept. */
   private readonly lanes = new Map<string, Lane>();
   private readonly calls = new Map<string, OutCall>();
-  private readonly liveness = new Map<string, { at: number; up: Promise<boolean> }>();
+  private readonly liveness = new RecentReads<string, boolean>(LIVENESS_CACHE_MS);
   private nextCall = 0;
   private readonly renewed = new Map<string, number>();
   private readonly timeoutMs: number;
@@ -199,15 +200,12 @@ export class ScoreChannel {
 
   /** Whether any broker of the domain has a warm scorer (read at most every 250 ms per domain). */
   private scorerUp(domain: string): Promise<boolean> {
-    const now = Date.now();
-    const cached = this.liveness.get(domain);
-    if (cached && now - cached.at < LIVENESS_CACHE_MS) return cached.up;
-    const up = this.redis
-      .zcount(this.keys.scorerUp(domain), now, '+inf')
-      .then((n) => n > 0)
-      .catch(() => false);
-    this.liveness.set(domain, { at: now, up });
-    return up;
+    return this.liveness.get(domain, () =>
+      this.redis
+        .zcount(this.keys.scorerUp(domain), Date.now(), '+inf')
+        .then((n) => n > 0)
+        .catch(() => false),
+    );
   }
 
   private onReply(text: string): void {
@@ -224,7 +222,7 @@ export class ScoreChannel {
     if (!call) return; // timed out already
     if (!reply.ok) {
       // A refusal or a failing scorer: either way, no scores; a liveness read says more next time.
-      if (reply.code === 'unavailable') this.liveness.delete(call.lane.domain);
+      if (reply.code === 'unavailable') this.liveness.forget(call.lane.domain);
       this.settle(reply.id, {
         ok: false,
         code: reply.code,

@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { Encoding, EntityKey, Model } from '../../client-sdk/contract/resources.ts';
+import { RecentReads } from '../infra/recent-reads.ts';
 import type { LabKeys } from '../infra/redis.ts';
 import { RecordStore } from './records.ts';
 import { readPage } from './time-index.ts';
@@ -86,22 +87,15 @@ export class ModelStore {
     return this.records.get(id);
   }
 
-  private readonly recent = new Map<string, { at: number; model: Promise<StoredModel | null> }>();
+  private readonly recent = new RecentReads<string, StoredModel | null>(1000);
 
   /**
-   * `get` as read at most `maxAgeMs` ago, for the scoring path (a model's record is large and its
+   * `get` as read at most a second ago, for the scoring path (a model's record is large and its
    * parameters never change). A status change made through this store is seen at once; one made
-   * by another lab process within `maxAgeMs`.
+   * by another lab process within the second.
    */
-  getRecent(id: string, maxAgeMs = 1000): Promise<StoredModel | null> {
-    const now = Date.now();
-    const hit = this.recent.get(id);
-    if (hit && now - hit.at < maxAgeMs) return hit.model;
-    if (this.recent.size >= 1000) this.recent.clear();
-    const model = this.get(id);
-    this.recent.set(id, { at: now, model });
-    model.catch(() => this.recent.delete(id));
-    return model;
+  getRecent(id: string): Promise<StoredModel | null> {
+    return this.recent.get(id, () => this.get(id));
   }
 
   /**
@@ -141,7 +135,7 @@ export class ModelStore {
         return { ...m, status, statusChanges: [...m.statusChanges, { status, ...change }] };
       });
     } finally {
-      this.recent.delete(id);
+      this.recent.forget(id);
     }
   }
 }
