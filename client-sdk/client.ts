@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { type AuditEntry, AuditPage, type AuditQuery, AuditVerify } from './contract/audit.ts';
 import { ErrorBody } from './contract/errors.ts';
 import type { JobSpecInput } from './contract/job-spec.ts';
-import { ModelList } from './contract/model-registry.ts';
+import { ApiKeyRecord, CreatedKey, type CreateKeyRequest, KeyList, RotatedKey } from './contract/keys.ts';
+import { ModelCard, ModelList, ModelWeights } from './contract/model-registry.ts';
 import { QualityReport } from './contract/quality.ts';
 import {
   type AuthorizationGrant,
@@ -112,9 +113,33 @@ export class LabClient {
   }
 
   readonly labelSets = {
-    /** Uploads a label set (`entity` = USCC, `label` = 1 for default). */
-    upload: (upload: LabelSetUploadInput) => this.request('POST', '/v1/label-sets', LabelSet, upload),
-    get: (id: string) => this.request('GET', `/v1/label-sets/${encodeURIComponent(id)}`, LabelSet),
+    /**
+     * Uploads a label set from the bank's loan book (`entity` = USCC, `label` = 1 for default,
+     * plus any bank-side feature columns); the rows stay in the lab, never in a domain.
+     *
+     * @example
+     * const ls = await lab.labelSets.create({ name: 'sme-2026', rows: [{ entity: uscc, label: 0, features: { tenure_months: 14 } }] });
+     */
+    create: (upload: LabelSetUploadInput) => this.request('POST', '/v1/label-sets', LabelSet, upload),
+    /**
+     * A label set's summary (rows, positives, bank features; never the rows).
+     *
+     * @example
+     * const { rows, positives } = await lab.labelSets.retrieve(id);
+     */
+    retrieve: (id: string) => this.request('GET', `/v1/label-sets/${encodeURIComponent(id)}`, LabelSet),
+    /**
+     * @deprecated use `create`.
+     * @example
+     * await lab.labelSets.upload(input);
+     */
+    upload: (upload: LabelSetUploadInput) => this.labelSets.create(upload),
+    /**
+     * @deprecated use `retrieve`.
+     * @example
+     * await lab.labelSets.get(id);
+     */
+    get: (id: string) => this.labelSets.retrieve(id),
   };
 
   readonly privacy = {
@@ -140,8 +165,41 @@ export class LabClient {
   };
 
   readonly jobs = {
-    submit: (spec: JobSpecInput) => this.request('POST', '/v1/jobs', Job, spec),
-    get: (id: string) => this.request('GET', `/v1/jobs/${encodeURIComponent(id)}`, Job),
+    /**
+     * Submits a model job; it waits for an operator's approval (or the approval policy's).
+     *
+     * @example
+     * const job = await lab.jobs.create({ name: 'pd', purpose: 'SME PD', labels: { source: 'bank', labelSetId }, model: { kind: 'logistic' }, features });
+     */
+    create: (spec: JobSpecInput) => this.request('POST', '/v1/jobs', Job, spec),
+    /**
+     * A job: status, privacy report, decisions, per-round progress, model id once released.
+     *
+     * @example
+     * const { status, progress } = await lab.jobs.retrieve(id);
+     */
+    retrieve: (id: string) => this.request('GET', `/v1/jobs/${encodeURIComponent(id)}`, Job),
+    /**
+     * Cancels a job that has not ended (the job's bank, or an operator). A running job stops at its
+     * next round; one that never ran gives its privacy budget back.
+     *
+     * @example
+     * await lab.jobs.cancel(id, 'wrong label set');
+     */
+    cancel: (id: string, note = '') =>
+      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`, Job, { note }),
+    /**
+     * @deprecated use `create`.
+     * @example
+     * await lab.jobs.submit(spec);
+     */
+    submit: (spec: JobSpecInput) => this.jobs.create(spec),
+    /**
+     * @deprecated use `retrieve`.
+     * @example
+     * await lab.jobs.get(id);
+     */
+    get: (id: string) => this.jobs.retrieve(id),
     /**
      * The caller's jobs, newest first (operators and auditors: every tenant's): await for the first
      * page, or iterate for all.
@@ -151,17 +209,23 @@ export class LabClient {
      */
     list: (params: { limit?: number } = {}) =>
       new PagePromise((cursor) => this.request('GET', `/v1/jobs${query({ ...params, cursor })}`, JobList)),
-    /** Approves a pending job; a job with personal features needs each of them in `personalFeatures`. */
-    approve: (id: string, note = '', grant: { personalFeatures?: string[] } = {}) =>
-      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note, ...grant }),
-    reject: (id: string, note = '') =>
-      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/reject`, Job, { note }),
     /**
-     * Polls until the job ends (succeeded, failed, rejected, cancelled); `onProgress` sees each new round.
+     * Operators: approves a pending job; a job with personal features needs each of them in
+     * `personalFeatures`.
      *
      * @example
-     * const job = await lab.jobs.wait(id, { onProgress: (p) => console.log(p.round, p.loss) });
+     * await lab.jobs.approve(id, 'reviewed the privacy report', { personalFeatures: ['personnel.rep_age'] });
      */
+    approve: (id: string, note = '', grant: { personalFeatures?: string[] } = {}) =>
+      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/approve`, Job, { note, ...grant }),
+    /**
+     * Operators: rejects a pending job (its privacy budget is refunded).
+     *
+     * @example
+     * await lab.jobs.reject(id, 'purpose too broad');
+     */
+    reject: (id: string, note = '') =>
+      this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/reject`, Job, { note }),
     /**
      * Live events of a job over SSE.
      *
@@ -169,6 +233,13 @@ export class LabClient {
      * for await (const ev of lab.jobs.events(id)) if (ev.type === 'progress') console.log(ev.round, ev.loss);
      */
     events: (id: string) => this.jobEvents(id),
+    /**
+     * Polls until the job ends (succeeded, failed, rejected, cancelled, expired); `onProgress` sees
+     * each new round.
+     *
+     * @example
+     * const job = await lab.jobs.wait(id, { onProgress: (p) => console.log(p.round, p.loss) });
+     */
     wait: async (
       id: string,
       opts: {
@@ -180,7 +251,7 @@ export class LabClient {
       const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
       let seen = 0;
       for (;;) {
-        const job = await this.jobs.get(id);
+        const job = await this.jobs.retrieve(id);
         for (; seen < job.progress.length; seen++) opts.onProgress?.(job.progress[seen]!);
         if (TERMINAL_STATUSES.has(job.status)) return job;
         if (Date.now() > deadline) throw new WaitTimeoutError(`job ${id} still ${job.status}`);
@@ -234,7 +305,50 @@ export class LabClient {
   };
 
   readonly models = {
-    get: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}`, Model),
+    /**
+     * A released model: parameters, metrics, lineage, status.
+     *
+     * @example
+     * const { metrics } = await lab.models.retrieve(id); console.log(metrics.auc, metrics.ks);
+     */
+    retrieve: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}`, Model),
+    /**
+     * @deprecated use `retrieve`.
+     * @example
+     * await lab.models.get(id);
+     */
+    get: (id: string) => this.models.retrieve(id),
+    /**
+     * The model card: intended use, data, metrics, privacy, versions.
+     *
+     * @example
+     * const card = await lab.models.card(id);
+     */
+    card: (id: string) => this.request('GET', `/v1/models/${encodeURIComponent(id)}/card`, ModelCard),
+    /**
+     * The model's weights for offline use (inputs, parameters, encoding).
+     *
+     * @example
+     * const w = await lab.models.weights(id);
+     */
+    weights: (id: string) =>
+      this.request('GET', `/v1/models/${encodeURIComponent(id)}/weights`, ModelWeights),
+    /**
+     * Takes a model out of scoring (the model's bank, or an operator); `activate` puts it back.
+     *
+     * @example
+     * await lab.models.retire(id, 'replaced by v3');
+     */
+    retire: (id: string, note: string) =>
+      this.request('POST', `/v1/models/${encodeURIComponent(id)}/retire`, Model, { note }),
+    /**
+     * Puts a retired model back into scoring.
+     *
+     * @example
+     * await lab.models.activate(id, 'v3 withdrawn');
+     */
+    activate: (id: string, note: string) =>
+      this.request('POST', `/v1/models/${encodeURIComponent(id)}/activate`, Model, { note }),
     /**
      * Released models, newest first, optionally of one name or status: await for the first page,
      * or iterate for all.
@@ -253,7 +367,13 @@ export class LabClient {
      * const csv = await lab.models.pointsTable(id, 'csv');
      */
     pointsTable: (id: string, format: 'csv' | 'json' = 'json') => this.pointsTable(id, format),
-    /** Scores enterprises the bank is authorised for; per-entity errors come back in `results`. */
+    /**
+     * Risk systems: scores enterprises the bank is authorised for (up to 10,000 per call);
+     * per-entity errors come back in `results`.
+     *
+     * @example
+     * const { results } = await lab.models.score(id, [uscc], { [uscc]: { tenure_months: 14 } });
+     */
     score: (id: string, entities: string[], inputs?: Record<string, Record<string, number>>) =>
       this.request('POST', `/v1/models/${encodeURIComponent(id)}/score`, ScoreResponse, {
         entities,
@@ -276,17 +396,65 @@ export class LabClient {
   }
 
   readonly catalog = {
+    /**
+     * What each domain holds: datasets, columns, k-anonymous statistics (never rows).
+     *
+     * @example
+     * const { domains } = await lab.catalog.get();
+     */
     get: () => this.request('GET', '/v1/catalog', Catalog),
   };
 
+  readonly keys = {
+    /**
+     * Operators: issues an API key; the key is in this answer only (the lab keeps its hash).
+     *
+     * @example
+     * const { key, record } = await lab.keys.create({ role: 'risk-system', tenant: 'bank-a', name: 'origination' });
+     */
+    create: (request: CreateKeyRequest) => this.request('POST', '/v1/keys', CreatedKey, request),
+    /**
+     * Operators and auditors: key records (never the keys), optionally of one tenant.
+     *
+     * @example
+     * const { data } = await lab.keys.list({ tenant: 'bank-a' });
+     */
+    list: (params: { tenant?: string } = {}) => this.request('GET', `/v1/keys${query(params)}`, KeyList),
+    /**
+     * Replaces a key (operators: any key; others: their own), the old one valid for `graceSeconds`.
+     *
+     * @example
+     * const { key } = await lab.keys.rotate(keyId, { graceSeconds: 300 });
+     */
+    rotate: (id: string, opts: { graceSeconds?: number } = {}) =>
+      this.request('POST', `/v1/keys/${encodeURIComponent(id)}/rotate`, RotatedKey, opts),
+    /**
+     * Operators: revokes a key at once.
+     *
+     * @example
+     * await lab.keys.revoke(keyId);
+     */
+    revoke: (id: string) => this.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`, ApiKeyRecord),
+  };
+
   readonly domains = {
-    /** A domain's data-quality report (operators). */
+    /**
+     * A domain's data-quality report (operators).
+     *
+     * @example
+     * const q = await lab.domains.quality('d-bj');
+     */
     quality: (id: string) =>
       this.request('GET', `/v1/domains/${encodeURIComponent(id)}/quality`, QualityReport),
   };
 
   readonly authorizations = {
-    /** Imports enterprises' consents (operators); `entityKey` says how the ids are validated. */
+    /**
+     * Imports enterprises' consents (operators); `entityKey` says how the ids are validated.
+     *
+     * @example
+     * await lab.authorizations.import([{ bank: 'bank-a', entity: uscc, purposes: ['scoring'], grantedAt: '2026-12-01T00:00:00Z', expiresAt: '2027-06-30T00:00:00Z' }]);
+     */
     import: (grants: AuthorizationGrant[], opts: { entityKey?: 'uscc' | 'opaque' } = {}) =>
       this.request('POST', '/v1/authorizations', AuthorizationImportResult, {
         entityKey: opts.entityKey ?? 'uscc',

@@ -200,6 +200,15 @@ describe('authorization matrix', () => {
       expect: both('operator', 200),
     },
     {
+      route: 'POST /v1/jobs/:id/cancel',
+      request: async () => ({
+        method: 'POST',
+        path: `/v1/jobs/${await newJob()}/cancel`,
+        body: { note: 'not needed' },
+      }),
+      expect: { ...both('bank-scientist', 200, 404), ...both('operator', 200) },
+    },
+    {
       route: 'GET /v1/models',
       request: async () => ({ method: 'GET', path: '/v1/models' }),
       expect: { ...both('bank-scientist', 200), ...both('risk-system', 200), ...platformRead },

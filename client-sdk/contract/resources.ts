@@ -222,6 +222,15 @@ export const DecisionBody = z.strictObject({
 });
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
+/**
+ * Body of `POST /v1/jobs/:id/cancel` (the job's bank scientists, or operators): why.
+ *
+ * @example
+ * CancelBody.parse({ note: 'wrong label set' });
+ */
+export const CancelBody = z.strictObject({ note: z.string().max(2000).default('') });
+export type CancelBody = z.infer<typeof CancelBody>;
+
 export const Metrics = z.object({
   auc: z.number(),
   ks: z.number(),

@@ -2,18 +2,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { JobSpec } from '../../../client-sdk/contract/job-spec.ts';
-import { DecisionBody, type Job, type LabelSet } from '../../../client-sdk/contract/resources.ts';
+import { CancelBody, DecisionBody, type Job, type LabelSet } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
+import { cancelJob, decideJob, visibleJob as visibleJobOf } from '../../coordinator/decisions.ts';
 import { startJob } from '../../coordinator/start.ts';
-import { approvalsRequired, approvers, autoApproval } from '../../privacy/approval-policy.ts';
-import { checkGrant } from '../../privacy/grants.ts';
+import { approvalsRequired, autoApproval } from '../../privacy/approval-policy.ts';
 import { planJobEncoding, privacyReport, resolveDomains } from '../../privacy/report.ts';
 import { newId, nowIso } from '../../store/ids.ts';
-import { TransitionError } from '../../store/jobs.ts';
 import { BudgetExceededError } from '../../store/privacy-budget.ts';
 import { CursorError } from '../../store/time-index.ts';
-import { type AuthEnv, actorOf, canSee, isPlatform, requireRole } from '../auth.ts';
-import { HttpError, notFound } from '../http-error.ts';
+import { type AuthEnv, actorOf, isPlatform, requireRole } from '../auth.ts';
+import { HttpError } from '../http-error.ts';
 import { idempotency } from '../idempotency.ts';
 import { parseJson, parseValue } from '../validate.ts';
 import { jobEvents } from './job-events.ts';
@@ -29,56 +28,7 @@ export const JobListQuery = z.strictObject({
  * app.route('/v1/jobs', jobRoutes(ctx));
  */
 export function jobRoutes(ctx: LabContext) {
-  async function visibleJob(id: string, p: AuthEnv['Variables']['principal']): Promise<Job> {
-    const job = await ctx.jobs.get(id);
-    if (!job || !canSee(p, job.tenant)) throw notFound('job');
-    return job;
-  }
-
-  async function decide(
-    id: string,
-    p: AuthEnv['Variables']['principal'],
-    decision: 'approved' | 'rejected',
-    body: DecisionBody,
-  ) {
-    const current = await visibleJob(id, p);
-    if (current.status !== 'pending_approval') {
-      throw new HttpError(
-        409,
-        'conflict',
-        `job ${id} is ${current.status}; only pending jobs can be ${decision}`,
-      );
-    }
-    const personalFeatures = decision === 'approved' ? checkGrant(current, body.personalFeatures) : [];
-    const by = actorOf(p);
-    if (decision === 'approved' && approvers(current).includes(by)) {
-      throw new HttpError(409, 'conflict', `job ${id} needs its next approval from a different operator`);
-    }
-    const record = { decision, by, note: body.note, personalFeatures, at: nowIso() };
-    // Restricted or personal inputs may need several distinct operators; until then the job waits.
-    const needed = current.privacyReport.approvalsRequired;
-    const complete = decision === 'rejected' || approvers(current).length + 1 >= needed;
-    try {
-      const job = complete
-        ? await ctx.jobs.transition(id, decision, (j) => ({ ...j, decisions: [...j.decisions, record] }))
-        : await addDecision(id, record);
-      await ctx.audit.append({
-        kind: complete ? `job.${decision}` : 'job.approval_recorded',
-        actor: by,
-        tenant: job.tenant,
-        subject: id,
-        details: { note: body.note, personalFeatures, approvals: approvers(job).length, needed },
-      });
-      if (!complete) return job;
-      if (decision === 'approved') await startJob(ctx, id);
-      // A job that never runs gives its privacy budget back.
-      else await ctx.budgets.refund(id, job.tenant);
-      return job;
-    } catch (err) {
-      if (err instanceof TransitionError) throw new HttpError(409, 'conflict', err.message);
-      throw err;
-    }
-  }
+  const visibleJob = (id: string, p: AuthEnv['Variables']['principal']) => visibleJobOf(ctx, id, p);
 
   /** The label set as a whole must clear the cohort floors; each domain's share is checked again when the run starts. */
   function checkLabelCohorts(labelSet: LabelSet, spec: JobSpec) {
@@ -93,16 +43,6 @@ export function jobRoutes(ctx: LabContext) {
       const message = `the label set has ${labelSet.positives} positive and ${labelSet.rows - labelSet.positives} negative rows; each class needs at least ${minClassCohort}`;
       throw new HttpError(400, 'class_cohort_too_small', message, field);
     }
-  }
-
-  /** Records one approval of several on a job that stays pending (guarded against a decision in between). */
-  async function addDecision(id: string, record: Job['decisions'][number]): Promise<Job> {
-    const job = await ctx.jobs.records.update(id, (j) => {
-      if (j.status !== 'pending_approval') throw new TransitionError(`job ${id} is ${j.status}`);
-      return { ...j, decisions: [...j.decisions, record], updatedAt: nowIso() };
-    });
-    if (!job) throw notFound('job');
-    return job;
   }
 
   /** The approval policy approves a low-risk job itself; the decision says so and is audited. */
@@ -254,10 +194,14 @@ export function jobRoutes(ctx: LabContext) {
     })
     .post('/:id/approve', requireRole('operator'), async (c) => {
       const body = await parseJson(c, DecisionBody);
-      return c.json(await decide(c.req.param('id'), c.get('principal'), 'approved', body));
+      return c.json(await decideJob(ctx, c.req.param('id'), c.get('principal'), 'approved', body));
     })
     .post('/:id/reject', requireRole('operator'), async (c) => {
       const body = await parseJson(c, DecisionBody);
-      return c.json(await decide(c.req.param('id'), c.get('principal'), 'rejected', body));
+      return c.json(await decideJob(ctx, c.req.param('id'), c.get('principal'), 'rejected', body));
+    })
+    .post('/:id/cancel', requireRole('bank-scientist', 'operator'), async (c) => {
+      const { note } = await parseJson(c, CancelBody);
+      return c.json(await cancelJob(ctx, c.req.param('id'), c.get('principal'), note));
     });
 }

@@ -1,7 +1,7 @@
-// Catalogue of the job routes: submit, list, read, follow, approve, reject.
+// Catalogue of the job routes: submit, list, read, follow, approve, reject, cancel.
 import { z } from 'zod';
 import { JobSpec } from '../../../../client-sdk/contract/job-spec.ts';
-import { DecisionBody, Job, JobEvent, JobList } from '../../../../client-sdk/contract/resources.ts';
+import { CancelBody, DecisionBody, Job, JobEvent, JobList } from '../../../../client-sdk/contract/resources.ts';
 import { JobListQuery } from '../../routes/jobs.ts';
 import { type DocGroup, json, type RouteDoc } from '../route-doc.ts';
 import { IDEMPOTENCY_KEY } from './headers.ts';
@@ -27,7 +27,7 @@ export const jobDocs: DocGroup = {
   tag: 'jobs',
   description:
     'Model jobs: a bank submits, operators review with the privacy report, the coordinator runs them',
-  schemas: { JobSpec, Job, JobList, JobEvent, DecisionBody },
+  schemas: { JobSpec, Job, JobList, JobEvent, DecisionBody, CancelBody },
   routes: [
     {
       method: 'post',
@@ -70,5 +70,15 @@ export const jobDocs: DocGroup = {
     },
     decision('approve'),
     decision('reject'),
+    {
+      method: 'post',
+      path: '/v1/jobs/{id}/cancel',
+      summary:
+        'Cancel a job that has not ended (its bank or an operator); a job that never ran gets its privacy budget back',
+      roles: ['bank-scientist', 'operator'],
+      body: json(CancelBody),
+      responses: { 200: { description: 'The cancelled job', content: json(Job) } },
+      errors: [400, 404, 409, 413],
+    },
   ],
 };
