@@ -19,6 +19,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { labelSetRoutes } from './routes/label-sets.ts';
 import { modelRoutes } from './routes/models.ts';
 import { privacyRoutes } from './routes/privacy.ts';
+import { scoreRoute } from './routes/score.ts';
 import { usageRoutes } from './routes/usage.ts';
 
 const MiB = 1024 * 1024;
@@ -95,6 +96,8 @@ export function createApp(ctx: LabContext) {
     app.use(path, limitBody({ maxSize, onError: tooLarge }));
     app.use(`${path}/*`, limitBody({ maxSize, onError: tooLarge }));
   }
+  // Scoring authenticates itself, reading the caller's key and authorisations in one round trip.
+  app.route('/', scoreRoute(ctx));
   app.use('/v1/*', authenticate(ctx));
   app.use('/v1/*', rateLimit());
   app.route('/v1/label-sets', labelSetRoutes(ctx));

@@ -56,17 +56,26 @@ async function bodyBytes(c: Context): Promise<Uint8Array> {
  * const spec = await parseJson(c, JobSpec);
  */
 export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  return parseValue(schema, await readJson(c));
+}
+
+/**
+ * Reads a JSON body without a schema (400 for a wrong content type, bytes that are not UTF-8 or
+ * malformed JSON); `parseValue` validates it later.
+ *
+ * @example
+ * const body = await readJson(c); … parseValue(ScoreRequest, body);
+ */
+export async function readJson(c: Context): Promise<unknown> {
   if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
     const message = 'body must be JSON sent as content-type application/json';
     throw new HttpError(400, 'invalid_request', message, 'content-type');
   }
-  let body: unknown;
   try {
-    body = JSON.parse(utf8.decode(await bodyBytes(c)));
+    return JSON.parse(utf8.decode(await bodyBytes(c)));
   } catch {
     throw new HttpError(400, 'invalid_request', 'body must be valid JSON in UTF-8', 'body');
   }
-  return parseValue(schema, body);
 }
 
 /** Validates an already-parsed value. */

@@ -130,6 +130,32 @@ end
 return {raw, n, ttl}
 `;
 
+/**
+ * LOOKUP_AND_COUNT, then the hash fields ARGV[2…] of KEYS[3] (a hash of the key's tenant, e.g. its
+ * authorisations), read in the same round trip. Fields are read in chunks (Lua's unpack limit).
+ * Returns false or `{record, count, ttl ms, value…}` (a missing field is nil).
+ */
+const LOOKUP_COUNT_AND_READ = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+local out = {raw, n, ttl}
+local i = 2
+while i <= #ARGV do
+  local j = math.min(i + 999, #ARGV)
+  local got = redis.call('HMGET', KEYS[3], unpack(ARGV, i, j))
+  for k = 1, #got do out[#out + 1] = got[k] end
+  i = j + 1
+end
+return out
+`;
+
 /** A request's place in its key's rate-limit window. */
 export interface RateWindow {
   count: number;
@@ -137,29 +163,65 @@ export interface RateWindow {
 }
 
 /**
+ * The tenant of each key hash seen by this process (a key's tenant never changes), so a lookup
+ * can read the tenant's data in the same round trip. Hashes only, never keys; bounded.
+ */
+const tenantOfHash = new Map<string, string>();
+const TENANTS_KEPT = 10_000;
+
+/** Hash fields to read with the key lookup: `key(tenant)` names the hash once the tenant is known. */
+export interface CompanionRead {
+  key: (tenant: string) => string;
+  fields: readonly string[];
+}
+
+/**
  * Resolves a presented key to its principal, or null (unknown, malformed, revoked or expired), and
- * counts the request in the key's rate-limit window of `windowMs` (keyed by the key's hash).
+ * counts the request in the key's rate-limit window of `windowMs` (keyed by the key's hash). With
+ * `companion`, also reads those fields of the tenant's hash in the same round trip once this
+ * process has seen the key before (`companion` in the answer; null when they were not read).
  *
  * @example
- * const who = await lookupApiKey(redis, keys, bearer, 60_000); // { principal, window: { count, ttlMs } }
+ * const who = await lookupApiKey(redis, keys, bearer, 60_000); // { principal, window: { count, ttlMs }, companion: null }
  */
 export async function lookupApiKey(
   redis: Redis,
   keys: LabKeys,
   key: string,
   windowMs: number,
-): Promise<{ principal: Principal; window: RateWindow } | null> {
+  companion?: CompanionRead,
+): Promise<{ principal: Principal; window: RateWindow; companion: (string | null)[] | null } | null> {
   if (!KEY_FORMAT.test(key)) return null;
   const hash = hashKey(key);
-  const reply = (await runScript(redis, 'labLookupKey', LOOKUP_AND_COUNT, [
-    keys.apiKey(hash),
-    keys.rateLimit(hash),
-    windowMs,
-  ])) as [string, number, number] | null;
+  const tenant = companion ? tenantOfHash.get(hash) : undefined;
+  const reply = (
+    tenant !== undefined && companion
+      ? await runScript(
+          redis,
+          'labLookupKeyAndRead',
+          LOOKUP_COUNT_AND_READ,
+          [keys.apiKey(hash), keys.rateLimit(hash), companion.key(tenant), windowMs, ...companion.fields],
+          3,
+        )
+      : await runScript(redis, 'labLookupKey', LOOKUP_AND_COUNT, [
+          keys.apiKey(hash),
+          keys.rateLimit(hash),
+          windowMs,
+        ])
+  ) as [string, number, number, ...(string | null)[]] | null;
   if (!reply) return null;
   const stored = StoredKey.parse(JSON.parse(reply[0]));
   if (!isLive(stored)) return null;
-  return { principal: toRecord(stored), window: { count: reply[1], ttlMs: reply[2] } };
+  if (tenantOfHash.size >= TENANTS_KEPT) tenantOfHash.clear();
+  tenantOfHash.set(hash, stored.tenant);
+  // Read for the tenant this key had when last seen; used only if it is still the key's tenant.
+  const read =
+    tenant !== undefined && tenant === stored.tenant ? (reply.slice(3) as (string | null)[]) : null;
+  return {
+    principal: toRecord(stored),
+    window: { count: reply[1], ttlMs: reply[2] },
+    companion: read,
+  };
 }
 
 /** Anything shaped like a key, whole or cut short (a cut key still gives most of it away). */

@@ -93,7 +93,14 @@ export class AuthorizationRegistry {
   /** One flag per entity: granted for `purpose`, started, not expired, not revoked at `now`. */
   async allowed(bank: string, entities: readonly string[], purpose: Purpose, now: Date): Promise<boolean[]> {
     if (entities.length === 0) return [];
-    const raws = await this.redis.hmget(this.keys.authorization(bank), ...entities);
+    return this.allowedFrom(await this.redis.hmget(this.keys.authorization(bank), ...entities), purpose, now);
+  }
+
+  /**
+   * `allowed` over records already read from the bank's hash (`keys.authorization(bank)`, one
+   * per entity, null when absent) — e.g. read in the same round trip as the caller's key.
+   */
+  allowedFrom(raws: readonly (string | null)[], purpose: Purpose, now: Date): boolean[] {
     const t = now.getTime();
     return raws.map((raw) => {
       if (raw === null) return false;

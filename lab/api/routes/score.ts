@@ -1,0 +1,146 @@
+// The scoring route: risk systems score enterprises the bank is authorised for. It authenticates
+// itself (registered before the API's authentication middleware) so that the key lookup, the
+// rate count and the authorisation reads are one Redis round trip on the hot path.
+import { Hono } from 'hono';
+import { isValidEntity, ScoreRequest, type ScoreResult } from '../../../client-sdk/contract/resources.ts';
+import type { LabContext } from '../../context.ts';
+import { scoreOnDomains } from '../../scoring/dispatch.ts';
+import { type AuthEnv, actorOf, authenticateRequest, checkRole } from '../auth.ts';
+import { HttpError, notFound } from '../http-error.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
+import { parseValue, readJson } from '../validate.ts';
+import { pointsFromProbability } from './models.ts';
+
+/** The most entities one request may ask for (the contract's limit). */
+const MAX_ENTITIES = 10_000;
+
+/** Entities a request asks for, if its body looks like a score request (checked properly later). */
+function requestedEntities(body: unknown): string[] | null {
+  const entities = (body as { entities?: unknown } | null)?.entities;
+  if (!Array.isArray(entities) || entities.length === 0 || entities.length > MAX_ENTITIES) return null;
+  return entities.every((e) => typeof e === 'string') ? (entities as string[]) : null;
+}
+
+/** Authorisations of `entities` for scoring: from the records read with the key when they cover them all. */
+async function allowedToScore(
+  ctx: LabContext,
+  bank: string,
+  entities: string[],
+  read: Map<string, string | null> | null,
+): Promise<boolean[]> {
+  const now = new Date();
+  if (read && entities.every((e) => read.has(e)))
+    return ctx.authorizations.allowedFrom(
+      entities.map((e) => read.get(e) ?? null),
+      'scoring',
+      now,
+    );
+  return ctx.authorizations.allowed(bank, entities, 'scoring', now);
+}
+
+/**
+ * `POST /v1/models/:id/score`: per entity a probability, points, reason codes and the model
+ * version, or an error code (`invalid_entity`, `missing_inputs`, `not_authorized`, `unavailable`).
+ *
+ * @example
+ * app.route('/', scoreRoute(ctx)); // before app.use('/v1/*', authenticate(ctx))
+ */
+export function scoreRoute(ctx: LabContext) {
+  return new Hono<AuthEnv>().post('/v1/models/:id/score', async (c) => {
+    // The body is read first (its errors wait until the caller is known), so the key lookup can
+    // also read the caller's authorisations of the entities asked for, in the same round trip.
+    const body = await readJson(c).then(
+      (value) => ({ value, error: null }),
+      (error: unknown) => ({ value: undefined, error }),
+    );
+    const asked = requestedEntities(body.value);
+    const { principal: p, companion } = await authenticateRequest(
+      ctx,
+      c,
+      asked ? { key: ctx.keys.authorization, fields: asked } : undefined,
+    );
+    enforceRateLimit(c, p, c.get('rateWindow'));
+    checkRole(p, 'risk-system');
+    const model = await ctx.models.getRecent(c.req.param('id'));
+    if (!model || model.tenant !== p.tenant) throw notFound('model');
+    // A retired model makes no decisions: the whole request is refused, not entity by entity.
+    if (model.status === 'retired')
+      throw new HttpError(409, 'model_retired', `model ${model.id} is retired; activate it to score`);
+    if (body.error) throw body.error;
+    const { entities, inputs = {} } = parseValue(ScoreRequest, body.value);
+    for (const [entity, values] of Object.entries(inputs)) {
+      for (const name of Object.keys(values)) {
+        if (!model.bankFeatures.includes(name)) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `the model declares no input '${name}'`,
+            `inputs.${entity}.${name}`,
+          );
+        }
+      }
+    }
+    const results: ScoreResult[] = entities.map((entity) => ({
+      entity,
+      ok: false,
+      error: 'invalid_entity',
+    }));
+    const bankInputs = new Map<string, number[]>();
+    const valid: { e: string; i: number }[] = [];
+    entities.forEach((e, i) => {
+      if (!isValidEntity(e, model.entityKey)) return;
+      if (model.bankFeatures.length > 0) {
+        const row = model.bankFeatures.map((f) => inputs[e]?.[f]);
+        if (row.some((v) => v === undefined)) {
+          results[i] = { entity: e, ok: false, error: 'missing_inputs' };
+          return;
+        }
+        bankInputs.set(e, row as number[]);
+      }
+      valid.push({ e, i });
+    });
+    const allowed = await allowedToScore(
+      ctx,
+      p.tenant,
+      valid.map(({ e }) => e),
+      companion && asked ? new Map(asked.map((e, i) => [e, companion[i] ?? null])) : null,
+    );
+    const toScore: { entity: string; index: number }[] = [];
+    valid.forEach(({ e, i }, k) => {
+      if (allowed[k]) toScore.push({ entity: e, index: i });
+      else results[i] = { entity: e, ok: false, error: 'not_authorized' };
+    });
+    const { scores, retryAfterMs } = await scoreOnDomains(
+      ctx,
+      model,
+      toScore.map((s) => s.entity),
+      bankInputs,
+    );
+    toScore.forEach(({ entity, index }) => {
+      const s = scores.get(entity);
+      results[index] = s
+        ? {
+            entity,
+            ok: true,
+            probability: s.probability,
+            score: s.points ?? pointsFromProbability(s.probability),
+            reasons: s.reasons,
+            modelVersion: model.version,
+          }
+        : { entity, ok: false, error: 'unavailable' };
+    });
+    await ctx.audit.append({
+      kind: 'model.scored',
+      actor: actorOf(p),
+      tenant: p.tenant,
+      subject: model.id,
+      details: { entities: results.map((r) => ({ entity: r.entity, outcome: r.ok ? 'scored' : r.error })) },
+    });
+    // Nothing could be scored because a scorer is (re)starting or slow: say when to come back.
+    if (retryAfterMs !== null && toScore.length > 0 && scores.size === 0) {
+      c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+      throw new HttpError(503, 'unavailable', 'the domain scorer is not available; retry shortly');
+    }
+    return c.json({ modelId: model.id, modelVersion: model.version, results });
+  });
+}
