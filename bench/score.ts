@@ -77,6 +77,18 @@ async function scoreBatches(
   return { scored, seconds: (performance.now() - started) / 1000 };
 }
 
+/** Sums of the lab's `lab_score_call*_total` counters over every domain, read from /metrics. */
+async function callTotals(url: string, operatorKey: string): Promise<{ calls: number; requests: number }> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${operatorKey}` } });
+  const text = await res.text();
+  const sum = (name: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return { calls: sum('lab_score_calls_total'), requests: sum('lab_score_call_requests_total') };
+}
+
 /** The ceiling: the same HTTP stack (@hono/node-server) answering a fixed score, in its own process. */
 async function startCeiling(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'score-ceiling.ts')], {
@@ -168,7 +180,11 @@ async function main() {
     const url = `${stack.url}/v1/models/${model.id}/score`;
     const headers = { authorization: `Bearer ${keys.risk}`, 'content-type': 'application/json' };
     await load({ url, headers, entities, connections: 4, seconds: 2 }); // warm-up
+    const before = await callTotals(stack.url, keys.operator);
     const single = await load({ url, headers, entities, connections: concurrency, seconds });
+    const after = await callTotals(stack.url, keys.operator);
+    const requestsPerCall = (after.requests - before.requests) / Math.max(1, after.calls - before.calls);
+    say(`micro-batching: ${requestsPerCall.toFixed(2)} requests per domain call`);
     say(
       `single (${single.tool}): ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms, ${single.errors} errors, ${single.non2xx} non-2xx responses`,
     );
@@ -196,6 +212,7 @@ async function main() {
           p99Ms: +single.p99Ms.toFixed(2),
           errors: single.errors,
           non2xx: single.non2xx,
+          requestsPerCall: +requestsPerCall.toFixed(2),
         },
         ceiling: { rps: Math.round(ceil.rps) },
         loadGenerator: single.tool,

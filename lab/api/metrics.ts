@@ -60,6 +60,28 @@ export function labMetrics(ctx: LabContext) {
     },
   });
 
+  // Scoring calls this process sent to each domain, and the requests and entities they carried.
+  for (const [field, name, help] of [
+    ['calls', 'lab_score_calls_total', 'Scoring calls sent to domains'],
+    [
+      'requests',
+      'lab_score_call_requests_total',
+      'Score requests (or their per-domain parts) those calls carried',
+    ],
+    ['entities', 'lab_score_call_entities_total', 'Entities those calls carried'],
+  ] as const) {
+    new Counter({
+      name,
+      help: `${help}, by domain (this API process)`,
+      labelNames: ['domain'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [domain, sent] of ctx.scoring.sent) this.inc({ domain }, sent[field]);
+      },
+    });
+  }
+
   const measure: MiddlewareHandler = async function measureRequest(c, next) {
     const started = performance.now();
     await next();

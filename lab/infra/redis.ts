@@ -1,4 +1,5 @@
 // Redis connections and the key layout of one lab instance (everything under its prefix).
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 /**
@@ -72,6 +73,11 @@ export function labKeys(prefix: string) {
     scoreReplies: (labId: string) => `${prefix}:score:replies:${labId}`,
     /** Set (with a short TTL) while a domain has a warm scorer taking calls; refreshed by its brokers. */
     scorerUp: (domain: string) => `${prefix}:score:up:${domain}`,
+    /** An operator-console session, by the SHA-256 of its id (never the id; expires by itself). */
+    consoleSession: (idHash: string) => `${prefix}:console:session:${idHash}`,
+    /** Failed console sign-ins from one client address in the current window (expires with it). */
+    consoleSignInFailures: (client: string) =>
+      `${prefix}:console:signin-failures:${encodeURIComponent(client)}`,
   };
 }
 export type LabKeys = ReturnType<typeof labKeys>;
@@ -82,29 +88,40 @@ export const queueNames = {
   domain: (id: string) => `domain.${id}`,
 };
 
-const defined = new WeakMap<Redis, Set<string>>();
+/** SHA-1 of each script text run so far (the script cache's key in Redis). */
+const shas = new Map<string, string>();
 
 /**
- * Runs a Lua script by its SHA (EVALSHA, loaded on first use), not as its whole text every call.
- * `args` are the keys (the first `keyCount`, default 2) and then the arguments.
+ * Runs a Lua script by its SHA (EVALSHA), sending its whole text (EVAL, which also caches it in
+ * Redis) only when Redis does not know it yet. `args` are the keys (the first `keyCount`, default
+ * 2) and then the arguments. Plain commands, so it is safe on an auto-pipelined connection at any
+ * moment (a command defined with `defineCommand` while a pipeline is being filled is missing from
+ * that pipeline). `name` labels the script in errors.
  *
  * @example
  * await runScript(redis, 'labCount', 'return redis.call("INCR", KEYS[1])', ['jml:n'], 1);
  */
-export function runScript(
+export async function runScript(
   redis: Redis,
   name: string,
   lua: string,
   args: (string | number)[],
   keyCount = 2,
 ): Promise<unknown> {
-  const names = defined.get(redis) ?? new Set<string>();
-  defined.set(redis, names);
-  if (!names.has(name)) {
-    redis.defineCommand(name, { numberOfKeys: keyCount, lua });
-    names.add(name);
+  let sha = shas.get(lua);
+  if (!sha) {
+    sha = createHash('sha1').update(lua).digest('hex');
+    shas.set(lua, sha);
   }
-  return (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!(
-    ...args,
-  );
+  try {
+    try {
+      return await redis.evalsha(sha, keyCount, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return await redis.eval(lua, keyCount, ...args);
+    }
+  } catch (err) {
+    if (err instanceof Error) err.message = `script ${name}: ${err.message}`;
+    throw err;
+  }
 }

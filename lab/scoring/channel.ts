@@ -66,6 +66,11 @@ interface OutCall {
  */
 export class ScoreChannel {
   readonly labId = randomBytes(9).toString('base64url');
+  /**
+   * Calls sent per domain since start, with the requests and entities they carried: requests per
+   * call is how much micro-batching saves (metrics `lab_score_call*_total`).
+   */
+  readonly sent = new Map<string, { calls: number; requests: number; entities: number }>();
   /** One lane per (domain, model, tenant) ever scored by this process: few, and kept. */
   private readonly lanes = new Map<string, Lane>();
   private readonly calls = new Map<string, OutCall>();
@@ -187,6 +192,11 @@ export class ScoreChannel {
       };
       const key = this.keys.scoreCalls(lane.domain);
       await this.redis.lpush(key, JSON.stringify(call));
+      const sent = this.sent.get(lane.domain) ?? { calls: 0, requests: 0, entities: 0 };
+      sent.calls++;
+      sent.requests += parts.length;
+      sent.entities += call.entities.length;
+      this.sent.set(lane.domain, sent);
       // The list's expiry is renewed now and then, not on every call.
       if (Date.now() - (this.renewed.get(key) ?? 0) > CALL_LIST_TTL_MS / 4) {
         this.renewed.set(key, Date.now());
