@@ -1,6 +1,7 @@
 // The lab's HTTP API (Hono): routes, authentication, body limits and the one error body.
 import { type Context, Hono } from 'hono';
 import { routePath } from 'hono/route';
+import { consoleRoutes } from '../console/index.ts';
 import type { LabContext } from '../context.ts';
 import type { AuditEvent } from '../infra/audit-log.ts';
 import { type Principal, redactKeys } from '../store/api-keys.ts';
@@ -84,6 +85,8 @@ export function createApp(ctx: LabContext) {
   app.route('/', healthRoutes(ctx));
   app.route('/', metrics.routes);
   app.route('/', openApiRoutes());
+  // The operator console: its own sessions, CSRF checks, CSP and error pages (lab/console/).
+  app.route('/console', consoleRoutes(ctx));
   const limits: [string, number][] = [
     ['/v1/label-sets', 256 * MiB],
     ['/v1/authorizations', 64 * MiB],
