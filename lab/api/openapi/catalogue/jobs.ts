@@ -1,7 +1,13 @@
 // Catalogue of the job routes: submit, list, read, follow, approve, reject, cancel.
 import { z } from 'zod';
 import { JobSpec } from '../../../../client-sdk/contract/job-spec.ts';
-import { CancelBody, DecisionBody, Job, JobEvent, JobList } from '../../../../client-sdk/contract/resources.ts';
+import {
+  CancelBody,
+  DecisionBody,
+  Job,
+  JobEvent,
+  JobList,
+} from '../../../../client-sdk/contract/resources.ts';
 import { JobListQuery } from '../../routes/jobs.ts';
 import { type DocGroup, json, type RouteDoc } from '../route-doc.ts';
 import { IDEMPOTENCY_KEY } from './headers.ts';
