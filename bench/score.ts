@@ -26,6 +26,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     batch: { type: 'string', default: '100000' },
     'batch-concurrency': { type: 'string', default: '2' },
+    'api-workers': { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -166,6 +167,7 @@ async function main() {
       masterKey: randomBytes(32).toString('base64'),
       domainDirs: world.domains.map((d) => path.join(worldDir, 'domains', d.id)),
       showLogs: !values.json,
+      apiWorkers: Number(values['api-workers']),
     });
     const model = await trainPlatformModel(stack.url, keys, worldDir, world);
     const now = Date.now();

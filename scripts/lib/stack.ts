@@ -19,6 +19,8 @@ export interface StackOptions {
   brokerWarmIdleMs?: number;
   /** Start every broker with `--unsafe-no-sandbox`: enclaves run unsandboxed, results say `sandboxed: false`. */
   unsafeNoSandbox?: boolean;
+  /** API worker processes on the one port (`lab serve --workers`; default 1). */
+  apiWorkers?: number;
   /** Forward the processes' stderr (default: true). */
   showLogs?: boolean;
 }
@@ -120,7 +122,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   try {
     const [api] = await Promise.all([
-      launch(['lab/cli/main.ts', 'serve', '--port', '0'], env, showLogs),
+      launch(
+        [
+          'lab/cli/main.ts',
+          'serve',
+          '--port',
+          '0',
+          ...(opts.apiWorkers ? ['--workers', String(opts.apiWorkers)] : []),
+        ],
+        env,
+        showLogs,
+      ),
       startCoordinator('coordinator'),
       ...opts.domainDirs.map((dir) => startBroker(dir)),
     ]);

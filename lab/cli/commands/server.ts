@@ -20,6 +20,52 @@ function onSignals(stop: () => Promise<void>) {
   }
 }
 
+/**
+ * Runs `n` API worker processes on one port (node:cluster) and reports the address once all of
+ * them listen. A worker that dies is replaced (at most one start per second); SIGINT/SIGTERM stop
+ * every worker, each closing its server and connections, before the supervisor exits.
+ */
+async function superviseWorkers(n: number, host: string, prefix: string): Promise<void> {
+  const cluster = (await import('node:cluster')).default;
+  let stopping = false;
+  let reported = false;
+  let lastStart = 0;
+  const listening = new Set<number>();
+  const start = () => {
+    lastStart = Date.now();
+    cluster.fork();
+  };
+  cluster.on('listening', (worker, address) => {
+    listening.add(worker.id);
+    if (!reported && listening.size === n) {
+      reported = true;
+      console.log(JSON.stringify({ listening: `http://${host}:${address.port}`, prefix, workers: n }));
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (stopping) return;
+    console.error(`lab serve: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    setTimeout(start, Math.max(0, lastStart + 1000 - Date.now()));
+  });
+  for (let i = 0; i < n; i++) start();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+      if (alive.length === 0) process.exit(0);
+      let left = alive.length;
+      for (const w of alive) {
+        w.once('exit', () => {
+          if (--left === 0) process.exit(0);
+        });
+        w.process.kill('SIGTERM');
+      }
+    });
+  }
+}
+
 const withRedisOptions = (cmd: Command) =>
   cmd
     .option('--redis <url>', 'Redis URL (default: REDIS_URL, else redis://127.0.0.1:6379)')
@@ -36,9 +82,17 @@ export function registerServer(program: Command): void {
       .command('serve')
       .description('run the HTTP API (needs LAB_MASTER_KEY); prints {"listening": url} when up')
       .option('--port <port>', 'port (0: any free one)', intIn(0, 65535), 8080)
-      .option('--host <host>', 'address to listen on', '127.0.0.1'),
-  ).action(async (opts: RedisOptions & { port: number; host: string }) => {
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option(
+        '--workers <n>',
+        'API processes sharing the port (default: LAB_API_WORKERS, else 1); the first process only hands out connections',
+        intIn(1, 64),
+      ),
+  ).action(async (opts: RedisOptions & { port: number; host: string; workers?: number }) => {
     const cfg = loadConfig({ redisUrl: opts.redis, prefix: opts.prefix });
+    const workers = opts.workers ?? intIn(1, 64)(process.env.LAB_API_WORKERS ?? '1');
+    const cluster = (await import('node:cluster')).default;
+    if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, opts.host, cfg.prefix);
     const [{ serve }, { createApp }, { createContext }, { masterKeyFrom }] = await Promise.all([
       import('@hono/node-server'),
       import('../../api/app.ts'),
@@ -47,7 +101,9 @@ export function registerServer(program: Command): void {
     ]);
     const ctx = createContext({ ...cfg, masterKey: masterKeyFrom(process.env.LAB_MASTER_KEY) });
     const server = serve({ fetch: createApp(ctx).fetch, port: opts.port, hostname: opts.host }, (info) => {
-      console.log(JSON.stringify({ listening: `http://${opts.host}:${info.port}`, prefix: cfg.prefix }));
+      // Under a supervisor, it reports once every worker listens.
+      if (cluster.isPrimary)
+        console.log(JSON.stringify({ listening: `http://${opts.host}:${info.port}`, prefix: cfg.prefix }));
     });
     onSignals(async () => {
       await new Promise((r) => server.close(r));
