@@ -15,8 +15,11 @@ import { apiKeyNeedles, type Needles, scanRedis, scanText } from './helpers/secr
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const prefix = testPrefix('key-secrecy');
+// The direct (Redis) key commands: no lab URL or profile of the machine's may send them over HTTP.
+const { LAB_URL: _url, LAB_API_KEY: _key, LAB_PROFILE: _profile, ...inherited } = process.env;
 const env = {
-  ...process.env,
+  ...inherited,
+  LAB_CONFIG: path.join(repoRoot, 'test-artifacts', 'no-such-profiles.json'),
   REDIS_URL: TEST_REDIS_URL,
   LAB_PREFIX: prefix,
   LAB_MASTER_KEY: testMasterKey(),
