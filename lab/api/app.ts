@@ -1,6 +1,6 @@
 // The lab's HTTP API (Hono): routes, authentication, body limits and the one error body.
 import { type Context, Hono } from 'hono';
-import { routePath } from 'hono/route';
+import { matchedRoutes, routePath } from 'hono/route';
 import { consoleRoutes } from '../console/index.ts';
 import type { LabContext } from '../context.ts';
 import type { AuditEvent } from '../infra/audit-log.ts';
@@ -29,6 +29,11 @@ const REFUSED = new Set([400, 403, 404, 409, 413]);
 /** Field names can be caller-chosen keys of any length; the audit keeps their start only. */
 const AUDIT_FIELD_CHARS = 120;
 
+/** The pattern of the route that handled the request (not of a middleware matched after it). */
+function handlerPath(c: Context<AuthEnv>): string {
+  return matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path ?? routePath(c, -1);
+}
+
 /**
  * The audit entry of a refused or unauthenticated `/v1` request: who (once authenticated), the
  * route pattern (not the raw path), status, code and field — never the body, the message or a key.
@@ -45,7 +50,7 @@ function refusalEvent(c: Context<AuthEnv>, err: HttpError): AuditEvent | null {
     kind,
     actor: p ? actorOf(p) : 'anonymous',
     tenant: p?.tenant ?? '-',
-    subject: `${c.req.method} ${routePath(c, -1)}`,
+    subject: `${c.req.method} ${handlerPath(c)}`,
     details: { status: err.status, code: err.code, ...field },
   };
 }

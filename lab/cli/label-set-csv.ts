@@ -1,14 +1,8 @@
 // A bank's label-set CSV (`entity,label[,bank feature…]`, header first) as the SDK's upload input.
+import { labelSetCsvBody } from '../../client-sdk/contract/label-set-csv.ts';
 import { LabelSetUpload, type LabelSetUploadInput } from '../../client-sdk/contract/resources.ts';
 import { CliError, ExitCode } from './exit-codes.ts';
 import { csvProblem, dataLines } from './files.ts';
-
-/** A cell as the schema should judge it: a number when it reads as one, null when empty. */
-function cellValue(cell: string): number | string | null {
-  if (cell === '') return null;
-  const n = Number(cell);
-  return Number.isFinite(n) ? n : cell;
-}
 
 /**
  * Reads the CSV the lab's `text/csv` upload accepts (plain cells, no quoting) and checks it with
@@ -22,35 +16,17 @@ export function labelSetFromCsv(
   file: string,
   opts: { name: string; entityKey?: 'uscc' | 'opaque' },
 ): LabelSetUploadInput {
-  const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = (rows.shift() ?? '').split(',').map((h) => h.trim());
-  const entity = header.indexOf('entity');
-  const label = header.indexOf('label');
-  if (entity < 0 || label < 0)
+  const input = labelSetCsvBody(text, opts);
+  if (!input)
     throw new CliError('invalid_file', `${file}: the header must name entity and label`, ExitCode.usage);
-  const features = header.flatMap((h, i) => (i === entity || i === label ? [] : [{ h, i }]));
   const lines = dataLines(text);
-  const input = {
-    name: opts.name,
-    ...(opts.entityKey ? { entityKey: opts.entityKey } : {}),
-    rows: rows.map((line, row) => {
-      const cells = line.split(',').map((c) => c.trim());
-      const raw = cells[label] ?? '';
-      if (raw !== '0' && raw !== '1')
-        throw csvProblem(
-          file,
-          { path: ['rows', row, 'label'], message: `expected 0 or 1, got "${raw}"` },
-          lines,
-        );
-      return {
-        entity: cells[entity] ?? '',
-        label: raw === '1' ? 1 : 0,
-        ...(features.length > 0
-          ? { features: Object.fromEntries(features.map(({ h, i }) => [h, cellValue(cells[i] ?? '')])) }
-          : {}),
-      };
-    }),
-  };
+  const badLabel = input.rows.findIndex((r) => r.label !== 0 && r.label !== 1);
+  if (badLabel >= 0)
+    throw csvProblem(
+      file,
+      { path: ['rows', badLabel, 'label'], message: `expected 0 or 1, got "${input.rows[badLabel]!.label}"` },
+      lines,
+    );
   const parsed = LabelSetUpload.safeParse(input);
   if (!parsed.success) throw csvProblem(file, parsed.error.issues[0]!, lines);
   return input as LabelSetUploadInput;

@@ -1,5 +1,6 @@
 // Label-set routes: banks upload their loan-book labels (JSON or CSV); stored encrypted.
 import { Hono } from 'hono';
+import { labelSetCsvBody } from '../../../client-sdk/contract/label-set-csv.ts';
 import { LabelSetUpload } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { type AuthEnv, actorOf, canSee, requireRole } from '../auth.ts';
@@ -7,40 +8,12 @@ import { HttpError, notFound } from '../http-error.ts';
 import { idempotency } from '../idempotency.ts';
 import { parseJson, parseValue } from '../validate.ts';
 
-/**
- * Parses `entity,label[,feature…]` CSV (header required) into the JSON upload shape; extra columns
- * are bank-side features (empty cell = missing). Row numbers survive for error messages.
- */
+/** A `text/csv` upload as its JSON body (400 naming the header when it lacks entity or label). */
 function csvToUpload(text: string, name: string, entityKey: string | undefined): unknown {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
-  const ei = header.indexOf('entity');
-  const li = header.indexOf('label');
-  if (ei < 0 || li < 0) {
+  const body = labelSetCsvBody(text, { name, entityKey });
+  if (!body)
     throw new HttpError(400, 'invalid_request', 'CSV header must contain entity and label', 'header');
-  }
-  const extra = header.map((h, i) => ({ h, i })).filter(({ i }) => i !== ei && i !== li);
-  return {
-    name,
-    ...(entityKey ? { entityKey } : {}),
-    rows: lines.map((line) => {
-      const cells = line.split(',');
-      const raw = cells[li]?.trim();
-      const row: Record<string, unknown> = {
-        entity: cells[ei]?.trim(),
-        label: raw === '1' ? 1 : raw === '0' ? 0 : raw,
-      };
-      if (extra.length > 0) {
-        row.features = Object.fromEntries(
-          extra.map(({ h, i }) => {
-            const cell = cells[i]?.trim() ?? '';
-            return [h, cell === '' ? null : Number.isFinite(Number(cell)) ? Number(cell) : cell];
-          }),
-        );
-      }
-      return row;
-    }),
-  };
+  return body;
 }
 
 /**
