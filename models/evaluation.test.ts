@@ -10,20 +10,9 @@ import {
 } from './evaluation.ts';
 import { sumUpdates } from './strategy.ts';
 import { seededRandom } from './testing/random.ts';
+import { calibratedScores } from './testing/synthetic.ts';
 
-/** Calibrated credit-like scores: logit = −3.3 + 1.1·z, labels drawn from the score. */
-function simulate(n: number, seed: number): { prob: Float64Array; y: Float64Array } {
-  const rng = seededRandom(seed);
-  const prob = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    prob[i] = 1 / (1 + Math.exp(3.3 - 1.1 * rng.normal()));
-    y[i] = rng.uniform() < prob[i]! ? 1 : 0;
-  }
-  return { prob, y };
-}
-
-const { prob, y } = simulate(5000, 99);
+const { prob, y } = calibratedScores(5000, 99);
 const metrics = metricsFromHistograms(localEvaluation(prob, y));
 
 describe('scoreBin', () => {

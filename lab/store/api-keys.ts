@@ -117,7 +117,7 @@ export async function createApiKey(
  * which would otherwise block forever. KEYS: record, counter. ARGV: window ms. Returns false or
  * `{record, count, ttl ms}`.
  */
-const LOOKUP_AND_COUNT = `
+const LOOKUP_AND_COUNT_STEPS = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local n = redis.call('INCR', KEYS[2])
@@ -127,24 +127,15 @@ if ttl < 0 then
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
-return {raw, n, ttl}
 `;
+const LOOKUP_AND_COUNT = `${LOOKUP_AND_COUNT_STEPS}return {raw, n, ttl}`;
 
 /**
  * LOOKUP_AND_COUNT, then the hash fields ARGV[2…] of KEYS[3] (a hash of the key's tenant, e.g. its
  * authorisations), read in the same round trip. Fields are read in chunks (Lua's unpack limit).
  * Returns false or `{record, count, ttl ms, value…}` (a missing field is nil).
  */
-const LOOKUP_COUNT_AND_READ = `
-local raw = redis.call('GET', KEYS[1])
-if not raw then return false end
-local n = redis.call('INCR', KEYS[2])
-if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[2])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[2], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
+const LOOKUP_COUNT_AND_READ = `${LOOKUP_AND_COUNT_STEPS}
 local out = {raw, n, ttl}
 local i = 2
 while i <= #ARGV do

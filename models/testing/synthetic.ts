@@ -62,3 +62,20 @@ export function splitRows(rows: LocalRows, sizes: readonly number[]): LocalRows[
   }
   return out;
 }
+
+/**
+ * `n` calibrated credit-like scores (logit −3.3 + 1.1·z, about 6% bads) with labels drawn from them.
+ *
+ * @example
+ * const { prob, y } = calibratedScores(8000, 5);
+ */
+export function calibratedScores(n: number, seed: number): { prob: Float64Array; y: Float64Array } {
+  const rng = seededRandom(seed);
+  const prob = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    prob[i] = 1 / (1 + Math.exp(3.3 - 1.1 * rng.normal()));
+    y[i] = rng.uniform() < prob[i]! ? 1 : 0;
+  }
+  return { prob, y };
+}

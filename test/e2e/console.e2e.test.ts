@@ -1,16 +1,15 @@
 // The operator console in a real browser against a real lab: a bank submits through the SDK, an
 // operator signs in, approves from the queue, watches the rounds arrive live and opens the model's charts.
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../client-sdk/contract/resources.ts';
 import { type BankSession, bankSession } from '../helpers/bank-session.ts';
+import { browserTestsRun, launchChromium } from '../helpers/browser.ts';
 import { type StackFixture, stackFixture } from '../helpers/stack-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 /** Public platform features only: one operator's approval is enough. */
 const FEATURES = [
@@ -21,12 +20,8 @@ const FEATURES = [
   'judicial.enforcement_cases',
   'penalties.admin_penalties_3y',
 ];
-const present = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-if (!present && !inCi)
-  console.warn(`console e2e: skipped, no chromium at ${CHROMIUM} (apt-get install chromium; CI installs it)`);
 
-describe.skipIf(!present && !inCi)('operator console in a browser', () => {
+describe.skipIf(!browserTestsRun('console e2e'))('operator console in a browser', () => {
   let fx: StackFixture;
   let bank: BankSession;
   let browser: Browser;
@@ -36,23 +31,10 @@ describe.skipIf(!present && !inCi)('operator console in a browser', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!present) throw new Error(`no chromium at ${CHROMIUM}: CI must install it (see .ci/run)`);
     await mkdir(ARTIFACTS, { recursive: true });
     fx = await stackFixture('console-e2e');
     bank = await bankSession(fx);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

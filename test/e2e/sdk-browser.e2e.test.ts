@@ -9,16 +9,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateUscc } from '../../client-sdk/contract/uscc.ts';
 import { type ApiFixture, apiFixture, submitJob } from '../helpers/api-fixture.ts';
+import { browserTestsRun, launchChromium } from '../helpers/browser.ts';
 import { storedModel } from '../helpers/stored-model.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-if (!present && !inCi) console.warn(`sdk browser e2e: skipped, no chromium at ${CHROMIUM} (CI installs it)`);
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const build = path.join(root, 'test-artifacts', `sdk-browser-${randomBytes(4).toString('hex')}`);
@@ -31,14 +27,13 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>SDK check</title>
 <script type="module">import * as sdk from '/sdk-check/sdk/index.js'; window.sdk = sdk;</script>
 <p>SDK check</p>`;
 
-describe.skipIf(!present && !inCi)('the SDK in a browser', () => {
+describe.skipIf(!browserTestsRun('sdk browser e2e'))('the SDK in a browser', () => {
   let fx: ApiFixture;
   let server: ReturnType<typeof serve>;
   let origin: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!present) throw new Error(`no chromium at ${CHROMIUM}: CI must install it (see .ci/run)`);
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     await promisify(execFile)(
       process.execPath,
@@ -52,19 +47,7 @@ describe.skipIf(!present && !inCi)('the SDK in a browser', () => {
     server = serve({ fetch: fx.app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((r) => server.once('listening', r));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

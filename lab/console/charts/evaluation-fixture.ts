@@ -1,7 +1,7 @@
 // A realistic stored evaluation for the console's tests: calibrated credit-like scores, about 6% bads.
 import type { Evaluation } from '../../../client-sdk/contract/resources.ts';
 import { localEvaluation } from '../../../models/evaluation.ts';
-import { seededRandom } from '../../../models/testing/random.ts';
+import { calibratedScores } from '../../../models/testing/synthetic.ts';
 import { evaluationOf } from '../../infra/evaluation.ts';
 
 /**
@@ -15,12 +15,6 @@ export function simulatedEvaluation(
   n: number,
   seed: number,
 ): { prob: Float64Array; y: Float64Array; evaluation: Evaluation } {
-  const rng = seededRandom(seed);
-  const prob = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    prob[i] = 1 / (1 + Math.exp(3.3 - 1.1 * rng.normal()));
-    y[i] = rng.uniform() < prob[i]! ? 1 : 0;
-  }
+  const { prob, y } = calibratedScores(n, seed);
   return { prob, y, evaluation: evaluationOf(localEvaluation(prob, y), 'holdout', {}) };
 }
