@@ -43,7 +43,8 @@ button{font:inherit;padding:4px 12px;border-radius:4px;border:1px solid #1d4f8a;
 button.secondary{background:#fff;color:#1d4f8a}button.danger{background:#a8261b;border-color:#7d1b13}
 .actions{display:flex;gap:16px;flex-wrap:wrap}.actions form{flex:1;min-width:320px}
 svg{background:#fff;border:1px solid #d8dde4}
-code{font-size:12px}`;
+code{font-size:12px;overflow-wrap:anywhere}
+#audit-table td:nth-child(5){overflow-wrap:anywhere}`;
 
 /**
  * A whole console page: head with the CSP nonce on its one style block, navigation, the signed-in

@@ -123,6 +123,46 @@ describe.skipIf(!browserTestsRun('console e2e'))('operator console in a browser'
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-model.png'), fullPage: true });
   });
 
+  it('every console page fits 1280 px without sideways scrolling, and every control has a name', async () => {
+    const pages = [
+      'approvals',
+      'jobs',
+      `jobs/${job.id}`,
+      'models',
+      `models/${job.modelId ?? (await bank.scientist.jobs.retrieve(job.id)).modelId}`,
+      'audit',
+      'domains',
+    ];
+    const domain = (await bank.operator.catalog.get()).domains[0]!.id;
+    pages.push(`domains/${domain}`);
+    for (const where of pages) {
+      await page.goto(`${fx.stack.url}/console/${where}`);
+      const found = await page.evaluate(() => {
+        const unnamed: string[] = [];
+        for (const el of document.querySelectorAll<HTMLElement>('input, select, textarea, button')) {
+          if (el instanceof HTMLInputElement && el.type === 'hidden') continue;
+          const id = el.id;
+          const named =
+            (el.getAttribute('aria-label') ?? '').trim() !== '' ||
+            (id !== '' && document.querySelector(`label[for="${CSS.escape(id)}"]`) !== null) ||
+            el.closest('label') !== null ||
+            (el instanceof HTMLButtonElement && (el.textContent ?? '').trim() !== '') ||
+            (el instanceof HTMLInputElement && el.type === 'submit' && el.value.trim() !== '');
+          if (!named) unnamed.push(el.outerHTML.slice(0, 120));
+        }
+        return {
+          unnamed,
+          width: document.documentElement.scrollWidth,
+          controls: document.querySelectorAll('input, select, textarea, button').length,
+        };
+      });
+      if (where === 'audit') await page.screenshot({ path: path.join(ARTIFACTS, 'console-audit.png') });
+      expect(found.unnamed, where).toEqual([]);
+      expect(found.width, where).toBeLessThanOrEqual(1280);
+      expect(found.controls, where).toBeGreaterThan(0); // at least the sign-out button
+    }
+  });
+
   it('shows the queues on bull-board, and no page broke its CSP or threw', async () => {
     await page.getByRole('link', { name: 'Queues' }).click();
     await page.waitForURL('**/console/queues');
