@@ -141,7 +141,8 @@ describe('scoring fast path', () => {
       expect(shots.map((s) => s.outcome)).toEqual(shots.map(() => 'ok'));
       const scored = (await auditEntries(redis, fx.prefix, 'model.scored')).slice(before);
       expect(scored).toHaveLength(300);
-      const audited = scored.map((e) => e.details!.entities[0].entity).sort();
+      const audited = scored.map((e) => e.details!.entities[0]).sort();
+      expect(scored.every((e) => Object.keys(e.details!.refused).length === 0)).toBe(true);
       expect(audited).toEqual(Array.from({ length: 300 }, (_, i) => pool[i % pool.length]!).sort());
       const verify = await fetch(`${fx.stack.url}/v1/audit/verify`, {
         headers: { authorization: `Bearer ${fx.keys.operator}` },

@@ -139,7 +139,9 @@ describe.skipIf(!browserTestsRun('console e2e'))('operator console in a browser'
       await page.goto(`${fx.stack.url}/console/${where}`);
       const found = await page.evaluate(() => {
         const unnamed: string[] = [];
-        for (const el of document.querySelectorAll<HTMLElement>('input, select, textarea, button')) {
+        for (const el of Array.from(
+          document.querySelectorAll<HTMLElement>('input, select, textarea, button'),
+        )) {
           if (el instanceof HTMLInputElement && el.type === 'hidden') continue;
           const id = el.id;
           const named =

@@ -19,7 +19,7 @@ export interface AuditEntry {
  *
  * @example
  * const scored = await auditEntries(redis, fx.prefix, 'model.scored');
- * scored.at(-1)?.details?.entities; // [{ entity, outcome }]
+ * scored.at(-1)?.details; // { entities: ['9111…'], refused: { '9111…': 'not_authorized' } }
  */
 export async function auditEntries(redis: Redis, prefix: string, kind?: string): Promise<AuditEntry[]> {
   const rows = (await redis.xrange(labKeys(prefix).audit, '-', '+')) as [string, string[]][];

@@ -84,7 +84,8 @@ describe('red team: scoring without consent', () => {
     const entry = (await auditEntries(redis, fx.prefix, 'model.scored')).at(-1)!;
     expect(entry.subject).toBe(modelId);
     expect(entry.tenant).toBe(fx.world.bank);
-    const outcome = entry.details!.entities.find((e: { entity: string }) => e.entity === entity).outcome;
+    expect(entry.details!.entities).toEqual([entity]);
+    const outcome = entry.details!.refused[entity] ?? 'scored';
     return { result: results[0]!, outcome };
   };
   const grant = (entity: string, from: number, to: number) =>
@@ -125,10 +126,10 @@ describe('red team: scoring without consent', () => {
     expect({ ...a, entity: '*' }).toEqual({ ...b, entity: '*' });
     expect(b).toEqual({ entity: unknown, ok: false, error: 'not_authorized' });
     const entry = (await auditEntries(redis, fx.prefix, 'model.scored')).at(-1)!;
-    expect(entry.details!.entities).toEqual([
-      { entity: held, outcome: 'not_authorized' },
-      { entity: unknown, outcome: 'not_authorized' },
-    ]);
+    expect(entry.details).toEqual({
+      entities: [held, unknown],
+      refused: { [held]: 'not_authorized', [unknown]: 'not_authorized' },
+    });
   });
 
   it('attack: scoring on a consent that expired yesterday — control: expiry checked at request time → not_authorized', async () => {

@@ -21,6 +21,20 @@ function requestedEntities(body: unknown): string[] | null {
   return entities.every((e) => typeof e === 'string') ? (entities as string[]) : null;
 }
 
+/**
+ * What the audit keeps of a score request: every entity asked for, in order, and the refused ones
+ * with their error code (the rest were scored) — compact for batches of thousands, and listing
+ * plain ids, so `GET /v1/audit?entity=` finds them.
+ */
+function scoreAuditDetails(results: readonly ScoreResult[]): {
+  entities: string[];
+  refused: Record<string, string>;
+} {
+  const refused: Record<string, string> = {};
+  for (const r of results) if (!r.ok) refused[r.entity] = r.error;
+  return { entities: results.map((r) => r.entity), refused };
+}
+
 /** Authorisations of `entities` for scoring: from the records read with the key when they cover them all. */
 async function allowedToScore(
   ctx: LabContext,
@@ -134,7 +148,7 @@ export function scoreRoute(ctx: LabContext) {
       actor: actorOf(p),
       tenant: p.tenant,
       subject: model.id,
-      details: { entities: results.map((r) => ({ entity: r.entity, outcome: r.ok ? 'scored' : r.error })) },
+      details: scoreAuditDetails(results),
     });
     // Nothing could be scored because a scorer is (re)starting or slow: say when to come back.
     if (retryAfterMs !== null && toScore.length > 0 && scores.size === 0) {
