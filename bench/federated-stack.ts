@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LabClient } from '../client-sdk/client.ts';
+import type { JobSpecInput } from '../client-sdk/contract/job-spec.ts';
 import type { Job, Model } from '../client-sdk/contract/resources.ts';
 import { connectRedis, labKeys } from '../lab/infra/redis.ts';
 import { createApiKey } from '../lab/store/api-keys.ts';
@@ -17,7 +18,11 @@ import { writeTrainDomain } from './train-data.ts';
 export interface BenchStack {
   dirs: string[];
   features: string[];
-  run(aggregation: 'plain' | 'ckks'): Promise<{ job: Job; model: Model; ms: number }>;
+  /** One job, logistic regression on every row unless `model` and `validation` say otherwise. */
+  run(
+    aggregation: 'plain' | 'ckks',
+    job?: Partial<Pick<JobSpecInput, 'model' | 'validation'>>,
+  ): Promise<{ job: Job; model: Model; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -78,15 +83,15 @@ export async function benchStack(opts: {
   return {
     dirs,
     features,
-    async run(aggregation) {
+    async run(aggregation, spec = {}) {
       await warmed();
       const submitted = await bank.jobs.submit({
         name: `bench-${aggregation}`,
         purpose: 'training benchmark',
-        model: { kind: 'logistic', l2: 1 },
+        model: spec.model ?? { kind: 'logistic', l2: 1 },
         features,
         labels: { source: 'domain', column: 'loans.y' },
-        validation: { split: 'none' },
+        validation: spec.validation ?? { split: 'none' },
         encoding: { missingIndicators: false, minCategoryCount: 50 },
         aggregation,
       });

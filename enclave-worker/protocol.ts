@@ -17,7 +17,7 @@ export const ToEnclave = z.discriminatedUnion('type', [
     type: z.literal('load'),
     id: z.int(),
     jobId: z.string(),
-    modelKind: z.enum(['logistic', 'scorecard', 'mlp']),
+    modelKind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
     encoding: Encoding,
     bankFeatures: z.array(z.string()),
     labels: z.discriminatedUnion('source', [

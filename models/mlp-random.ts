@@ -10,8 +10,13 @@
  */
 export const SEED_TAG = { init: 1, split: 2, shuffle: 3, dropout: 4 } as const;
 
-/** murmur3's 32-bit finaliser: every input bit affects every output bit. */
-function fmix32(h: number): number {
+/**
+ * murmur3's 32-bit finaliser: every input bit affects every output bit.
+ *
+ * @example
+ * fmix32(1); // a well-mixed 32-bit unsigned integer
+ */
+export function fmix32(h: number): number {
   let x = h >>> 0;
   x ^= x >>> 16;
   x = Math.imul(x, 0x85ebca6b);

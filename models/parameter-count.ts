@@ -7,6 +7,10 @@ export interface SizedModelConfig {
   bins?: number;
   /** MLP: hidden layer widths. */
   hidden?: readonly number[];
+  /** GBDT: trees and their size limits. */
+  trees?: number;
+  maxDepth?: number;
+  maxLeaves?: number;
 }
 
 /**
@@ -16,6 +20,7 @@ export interface SizedModelConfig {
  * @example
  * parameterCount({ kind: 'logistic' }, 10); // 11
  * parameterCount({ kind: 'mlp', hidden: [4] }, 3); // 3·4 + 4 + 4 + 1 = 21
+ * parameterCount({ kind: 'gbdt', trees: 10, maxDepth: 2, maxLeaves: 31 }, 3); // 10 · (4 leaves + 3 thresholds) = 70
  */
 export function parameterCount(config: SizedModelConfig, inputs: number): number {
   switch (config.kind) {
@@ -31,6 +36,11 @@ export function parameterCount(config: SizedModelConfig, inputs: number): number
         width = h;
       }
       return count;
+    }
+    case 'gbdt': {
+      // Per tree its leaf values and split thresholds; every leaf also holds ≥ minLeafRows rows.
+      const leaves = Math.min(config.maxLeaves ?? 31, 2 ** (config.maxDepth ?? 5));
+      return (config.trees ?? 100) * (2 * leaves - 1);
     }
     default:
       throw new Error(`parameterCount: unknown model kind '${config.kind}'`);

@@ -1,5 +1,6 @@
 // The strategy registry: model kind → Strategy, the one place new model kinds are plugged in.
 
+import { gbdtStrategy } from './gbdt.ts';
 import { logisticRegression } from './logistic-regression.ts';
 import { mlpStrategy } from './mlp.ts';
 import { dpStrategyFor } from './privacy/index.ts';
@@ -13,6 +14,7 @@ import type { Strategy } from './strategy.ts';
  * strategies.logistic.init(defaultLogisticConfig, 6);
  */
 export const strategies = {
+  gbdt: gbdtStrategy,
   logistic: logisticRegression,
   mlp: mlpStrategy,
   scorecard: scorecardStrategy,

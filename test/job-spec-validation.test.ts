@@ -43,6 +43,19 @@ describe('JobSpec validation', () => {
     expect(res.body.privacyReport.parameterCount).toBe(5);
   });
 
+  it('accepts a gbdt with defaults; its parameters are leaf values and thresholds per tree', async () => {
+    const res = await submit({ ...good, model: { kind: 'gbdt', trees: 2, maxDepth: 2 } });
+    expect(res.status).toBe(201);
+    expect(res.body.spec.model).toMatchObject({
+      kind: 'gbdt',
+      trees: 2,
+      maxDepth: 2,
+      bins: 32,
+      minLeafRows: 50,
+    });
+    expect(res.body.privacyReport.parameterCount).toBe(2 * (2 * 4 - 1));
+  });
+
   it.each([
     [
       'unknown feature',
@@ -53,6 +66,13 @@ describe('JobSpec validation', () => {
     ['badly formed feature', { features: ['annual_tax_paid'] }, 'features.0', /dataset/],
     ['identifier feature', { features: ['registration.legal_rep_id'] }, 'features.0', /identifier/],
     ['wrong type', { model: { kind: 'logistic', l2: 'strong' } }, 'model.l2', /number/],
+    ['gbdt deeper than 8', { model: { kind: 'gbdt', maxDepth: 12 } }, 'model.maxDepth', /./],
+    [
+      'gbdt with differential privacy',
+      { model: { kind: 'gbdt' }, privacy: { minCohort: 50, dp: { epsilon: 4 } } },
+      'privacy.dp',
+      /logistic and mlp/,
+    ],
     ['unknown model kind', { model: { kind: 'forest' } }, 'model.kind', /./],
     [
       'missing label set',

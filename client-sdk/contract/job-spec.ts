@@ -1,18 +1,35 @@
 // The JobSpec a bank submits: what to train, on which features, with which labels and privacy.
 import { z } from 'zod';
 
-/** Platform feature names are `<dataset>.<column>` as published in the catalog. */
+/**
+ * Platform feature names are `<dataset>.<column>` as published in the catalog.
+ *
+ * @example
+ * FeatureName.parse('tax.annual_tax_paid');
+ */
 export const FeatureName = z
   .string()
   .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'expected <dataset>.<column>');
 
-/** Bank-side feature names are columns of the bank's label set. */
+/**
+ * Bank-side feature names are columns of the bank's label set.
+ *
+ * @example
+ * BankFeatureName.parse('tenure_months');
+ */
 export const BankFeatureName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower_snake_case column of the label set');
 
 const l2 = (dflt: number) => z.number().min(0).max(1e6).default(dflt);
 
+/**
+ * Logistic regression on standardised inputs, fitted by Newton rounds across the domains until no
+ * coefficient moves by `tolerance` or more.
+ *
+ * @example
+ * LogisticModelSpec.parse({ kind: 'logistic', l2: 0.5, maxRounds: 30 });
+ */
 export const LogisticModelSpec = z.strictObject({
   kind: z.literal('logistic'),
   /** L2 penalty on standardised coefficients (scikit-learn's C = 1 / l2); the intercept is not penalised. */
@@ -21,6 +38,13 @@ export const LogisticModelSpec = z.strictObject({
   tolerance: z.number().positive().max(1e-3).default(1e-10),
 });
 
+/**
+ * A points scorecard: features binned (optionally monotonic) and WoE-encoded, a logistic fit, and
+ * points scaled so that `baseScore` means `baseOdds` good:bad and `pdo` points double the odds.
+ *
+ * @example
+ * ScorecardModelSpec.parse({ kind: 'scorecard', bins: 8, monotonic: true, baseScore: 600, pdo: 20 });
+ */
 export const ScorecardModelSpec = z.strictObject({
   kind: z.literal('scorecard'),
   bins: z.int().min(2).max(50).default(10),
@@ -39,6 +63,13 @@ export const ScorecardModelSpec = z.strictObject({
   baseOdds: z.number().positive().max(1e6).default(50),
 });
 
+/**
+ * A multilayer perceptron trained by federated averaging: `localEpochs` per domain each round,
+ * stopping once the federated validation loss has not improved for `patience` rounds.
+ *
+ * @example
+ * MlpModelSpec.parse({ kind: 'mlp', hidden: [64, 32], dropout: 0.2, maxRounds: 50 });
+ */
 export const MlpModelSpec = z.strictObject({
   kind: z.literal('mlp'),
   hidden: z.array(z.int().min(1).max(512)).min(1).max(4).default([32, 16]),
@@ -57,13 +88,67 @@ export const MlpModelSpec = z.strictObject({
     .default(1),
 });
 
-export const ModelSpec = z.discriminatedUnion('kind', [LogisticModelSpec, ScorecardModelSpec, MlpModelSpec]);
+/**
+ * Gradient-boosted trees on federated gradient/Hessian histograms: federated quantile bins, one
+ * tree level per round, split gain with an L2 penalty, missing values sent where they gain most,
+ * early stopping on the federated validation loss. Every leaf holds ≥ `minLeafRows` rows.
+ *
+ * @example
+ * GbdtModelSpec.parse({ kind: 'gbdt', trees: 200, maxDepth: 4, learningRate: 0.05 });
+ */
+export const GbdtModelSpec = z.strictObject({
+  kind: z.literal('gbdt'),
+  trees: z.int().min(1).max(1000).default(100),
+  maxDepth: z.int().min(1).max(8).default(5),
+  maxLeaves: z.int().min(2).max(256).default(31),
+  learningRate: z.number().positive().max(1).default(0.1),
+  /** L2 penalty on leaf values (XGBoost's λ). */
+  l2: l2(1),
+  /** Smallest gain a split must bring (XGBoost's γ). */
+  minGain: z.number().min(0).max(1e6).default(0),
+  /** Smallest Hessian sum a child may have. */
+  minChildWeight: z.number().min(0).max(1e6).default(1e-3),
+  /** Rows every leaf must hold: the cohort below which nothing is released. */
+  minLeafRows: z.int().min(1).max(1_000_000).default(50),
+  bins: z.int().min(2).max(64).default(32),
+  subsample: z.number().gt(0).max(1).default(1),
+  colsample: z.number().gt(0).max(1).default(1),
+  validationFraction: z.number().min(0).lt(0.5).default(0.1),
+  patience: z.int().min(1).max(100).default(10),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
+});
+
+/**
+ * The model to train, chosen by `kind`; every other field has a default.
+ *
+ * @example
+ * ModelSpec.parse({ kind: 'scorecard' }).kind; // 'scorecard'
+ */
+export const ModelSpec = z.discriminatedUnion('kind', [
+  LogisticModelSpec,
+  ScorecardModelSpec,
+  MlpModelSpec,
+  GbdtModelSpec,
+]);
 export type ModelSpec = z.infer<typeof ModelSpec>;
+/**
+ * The model kinds a job may train.
+ *
+ * @example
+ * const kind: ModelKind = job.spec.model.kind; // e.g. 'logistic'
+ */
 export type ModelKind = ModelSpec['kind'];
 
 /**
  * Where labels come from: the bank's label set (the joint case), or a label column the domains
  * themselves hold (the horizontal case).
+ *
+ * @example
+ * LabelSource.parse({ source: 'bank', labelSetId: 'ls_8fK2pQ7xLm4TzR1vW9cAbE' });
  */
 export const LabelSource = z.discriminatedUnion('source', [
   z.strictObject({
@@ -77,6 +162,9 @@ export type LabelSource = z.infer<typeof LabelSource>;
 /**
  * How holdout rows are chosen: a seeded hash of the entity, numeric ids modulo m (public
  * benchmarks), or none (train on every row; the lab's metrics are then in-sample and say so).
+ *
+ * @example
+ * ValidationSpec.parse({ split: 'id-mod', modulus: 5, remainder: 0 });
  */
 export const ValidationSpec = z.discriminatedUnion('split', [
   z.strictObject({ split: z.literal('none') }),
@@ -102,6 +190,9 @@ export type ValidationSpec = z.infer<typeof ValidationSpec>;
  * calibrated to (ε, δ) under zero-concentrated DP accounting. Logistic regression: output
  * perturbation, rows clipped to `rowNorm` after standardisation with public statistics. MLP:
  * DP-FedAvg, each domain's update clipped to `clip`. Metrics: noisy score histograms.
+ *
+ * @example
+ * DpSpec.parse({ epsilon: 1, delta: 1e-6 });
  */
 export const DpSpec = z.strictObject({
   epsilon: z.number().gt(0).max(100),
@@ -119,7 +210,7 @@ export type DpSpec = z.infer<typeof DpSpec>;
  * @example
  * JobSpec.parse({
  *   name: 'sme-pd-2026q4', purpose: 'SME probability of default',
- *   labels: { source: 'bank', labelSetId: 'ls_…' },
+ *   labels: { source: 'bank', labelSetId: 'ls_8fK2pQ7xLm4TzR1vW9cAbE' },
  *   model: { kind: 'logistic' }, features: ['tax.annual_tax_paid', 'judicial.lawsuits_as_defendant'],
  * });
  */
@@ -165,7 +256,7 @@ export const JobSpec = z
       ctx.addIssue({ code: 'custom', path: ['features'], message: 'at least one feature is required' });
     }
     const dp = spec.privacy.dp;
-    if (dp && spec.model.kind === 'scorecard') {
+    if (dp && (spec.model.kind === 'scorecard' || spec.model.kind === 'gbdt')) {
       ctx.addIssue({
         code: 'custom',
         path: ['privacy', 'dp'],
@@ -195,5 +286,10 @@ export const JobSpec = z
     }
   });
 export type JobSpec = z.infer<typeof JobSpec>;
-/** What a caller may send (defaults not yet applied). */
+/**
+ * What a caller may send (defaults not yet applied).
+ *
+ * @example
+ * const spec: JobSpecInput = { name: 'pd', purpose: 'SME PD', labels: { source: 'bank', labelSetId }, model: { kind: 'mlp' }, features };
+ */
 export type JobSpecInput = z.input<typeof JobSpec>;

@@ -8,26 +8,56 @@ import { Uscc } from './uscc.ts';
  * Who a key speaks for. Bank tenants: `bank-scientist`, `risk-system`. Platform tenant (`platform`):
  * `operator` (approves, governs), `auditor` (reads everything, changes nothing). Data-provider
  * tenants (a domain id): `data-provider` (reads how its domain's data was used).
+ *
+ * @example
+ * Role.parse('risk-system');
  */
 export const Role = z.enum(['bank-scientist', 'operator', 'risk-system', 'auditor', 'data-provider']);
 export type Role = z.infer<typeof Role>;
 
-/** Roles whose keys belong to the platform tenant. */
+/**
+ * Roles whose keys belong to the platform tenant.
+ *
+ * @example
+ * PLATFORM_ROLES.includes('auditor'); // true: auditor keys belong to tenant platform
+ */
 export const PLATFORM_ROLES: readonly Role[] = ['operator', 'auditor'];
 
+/**
+ * How enterprises are named: by USCC (the default), or by an opaque id (public data sets, internal keys).
+ *
+ * @example
+ * EntityKey.parse('opaque');
+ */
 export const EntityKey = z.enum(['uscc', 'opaque']);
 export type EntityKey = z.infer<typeof EntityKey>;
 
-/** Opaque entity ids (integer ids of public data sets, internal keys): short, plain characters. */
+/**
+ * Opaque entity ids (integer ids of public data sets, internal keys): short, plain characters.
+ *
+ * @example
+ * OpaqueId.parse('loan:000123');
+ */
 export const OpaqueId = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'an opaque id: 1-64 letters, digits, _ . : -');
 
-/** Checks an entity id against its key type (USCC check character, or the opaque id pattern). */
+/**
+ * Checks an entity id against its key type (USCC check character, or the opaque id pattern).
+ *
+ * @example
+ * isValidEntity('91350100M000100Y43', 'uscc'); // true
+ */
 export function isValidEntity(entity: string, key: EntityKey): boolean {
   return key === 'uscc' ? Uscc.safeParse(entity).success : OpaqueId.safeParse(entity).success;
 }
 
+/**
+ * One labelled enterprise of a label set: its id, 1 if it defaulted, and optional bank-side features.
+ *
+ * @example
+ * LabelRow.parse({ entity: '91350100M000100Y43', label: 1, features: { tenure_months: 14, overdue_days: null } });
+ */
 export const LabelRow = z.strictObject({
   entity: z.string().min(1).max(64),
   label: z.union([z.literal(0), z.literal(1)]),
@@ -83,8 +113,21 @@ export const LabelSetUpload = z
     });
   });
 export type LabelSetUpload = z.infer<typeof LabelSetUpload>;
+/**
+ * What a caller may send as a label-set upload (defaults not yet applied).
+ *
+ * @example
+ * const upload: LabelSetUploadInput = { name: 'book-2026', rows }; // entityKey defaults to 'uscc'
+ */
 export type LabelSetUploadInput = z.input<typeof LabelSetUpload>;
 
+/**
+ * A stored label set as the lab describes it: its columns and counts, never its rows.
+ *
+ * @example
+ * LabelSet.parse({ id: 'ls_8fK2pQ7xLm4TzR1vW9cAbE', tenant: 'bank-a', name: 'book-2026', entityKey: 'uscc',
+ *   bankFeatures: ['tenure_months'], bankFeatureNulls: { tenure_months: 3 }, rows: 1200, positives: 84, createdAt: '2026-01-05T10:00:00.000Z' });
+ */
 export const LabelSet = z.object({
   id: z.string(),
   tenant: z.string(),
@@ -99,6 +142,13 @@ export const LabelSet = z.object({
 });
 export type LabelSet = z.infer<typeof LabelSet>;
 
+/**
+ * Where a job is in its life: awaiting approval, approved and queued, training, or one of the
+ * terminal statuses (`TERMINAL_STATUSES`).
+ *
+ * @example
+ * JobStatus.parse('pending_approval');
+ */
 export const JobStatus = z.enum([
   'pending_approval',
   'approved',
@@ -112,7 +162,12 @@ export const JobStatus = z.enum([
 ]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
-/** Statuses a job never leaves. */
+/**
+ * Statuses a job never leaves.
+ *
+ * @example
+ * if (TERMINAL_STATUSES.has(job.status)) console.log('finished:', job.status);
+ */
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   'succeeded',
   'failed',
@@ -121,6 +176,13 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   'expired',
 ]);
 
+/**
+ * What operators review before approving a job: its features by sensitivity, parameters against
+ * label rows, the domains, cohort floor and ε it would use, and warnings.
+ *
+ * @example
+ * const { warnings, approvalsRequired } = (await lab.jobs.retrieve(id)).privacyReport;
+ */
 export const PrivacyReport = z.object({
   featuresBySensitivity: z.record(z.string(), z.array(z.string())),
   parameterCount: z.int(),
@@ -136,6 +198,12 @@ export const PrivacyReport = z.object({
 });
 export type PrivacyReport = z.infer<typeof PrivacyReport>;
 
+/**
+ * One operator's decision on a job, as recorded.
+ *
+ * @example
+ * Decision.parse({ decision: 'approved', by: 'operator:platform:ab12', note: 'ok', at: '2026-01-05T10:00:00.000Z' }).personalFeatures; // []
+ */
 export const Decision = z.object({
   decision: z.enum(['approved', 'rejected']),
   by: z.string(),
@@ -145,6 +213,12 @@ export const Decision = z.object({
   at: z.string(),
 });
 
+/**
+ * One training round as the coordinator reports it: phase, loss, rows and time.
+ *
+ * @example
+ * JobProgress.parse({ round: 3, phase: 'newton', loss: 0.412, rows: 12000, elapsedMs: 5400, computeMs: 1800 });
+ */
 export const JobProgress = z.object({
   round: z.int(),
   phase: z.string(),
@@ -156,7 +230,13 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
-/** What the coordinator did with the label set before training. */
+/**
+ * What the coordinator did with the label set before training.
+ *
+ * @example
+ * TrainingReport.parse({ labelRows: 1200, usedRows: 1150, droppedUnauthorised: 30, droppedNoDomain: 20,
+ *   rowsByDomain: { 'd-bj': 700, 'd-sh': 450 } });
+ */
 export const TrainingReport = z.object({
   labelRows: z.int(),
   usedRows: z.int(),
@@ -166,16 +246,32 @@ export const TrainingReport = z.object({
 });
 export type TrainingReport = z.infer<typeof TrainingReport>;
 
-/** One encoded model input (see models/encoding.ts): a value, a missing indicator, or a one-hot category. */
+/**
+ * One encoded model input (see models/encoding.ts): a value, a missing indicator, or a one-hot category.
+ *
+ * @example
+ * EncodedInput.parse({ kind: 'category', source: 'registration.industry', value: 'manufacturing' });
+ */
 export const EncodedInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('value'), source: z.string() }),
   z.strictObject({ kind: z.literal('missing'), source: z.string() }),
   z.strictObject({ kind: z.literal('category'), source: z.string(), value: z.string().nullable() }),
 ]);
+/**
+ * A job's model inputs, in the order the model's parameters use them.
+ *
+ * @example
+ * Encoding.parse({ inputs: [{ kind: 'value', source: 'tax.annual_tax_paid' }, { kind: 'missing', source: 'tax.annual_tax_paid' }] });
+ */
 export const Encoding = z.strictObject({ inputs: z.array(EncodedInput) });
 export type Encoding = z.infer<typeof Encoding>;
 
-/** One server-sent event of `GET /v1/jobs/:id/events`. */
+/**
+ * One server-sent event of `GET /v1/jobs/:id/events`.
+ *
+ * @example
+ * JobEvent.parse({ type: 'status', status: 'succeeded', modelId: 'mdl_Vx3kQ9mT2aLpR7wZ1cYbNg', error: null });
+ */
 export const JobEvent = z.discriminatedUnion('type', [
   JobProgress.extend({ type: z.literal('progress') }),
   z.object({
@@ -187,6 +283,12 @@ export const JobEvent = z.discriminatedUnion('type', [
 ]);
 export type JobEvent = z.infer<typeof JobEvent>;
 
+/**
+ * A job: its spec, the privacy report and encoding frozen at submit, decisions, progress and outcome.
+ *
+ * @example
+ * const job = Job.parse(await res.json()); if (job.status === 'failed') console.error(job.error);
+ */
 export const Job = z.object({
   id: z.string(),
   tenant: z.string(),
@@ -206,7 +308,12 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
-/** A page of jobs, newest first; `nextCursor` fetches the next page (null at the end). */
+/**
+ * A page of jobs, newest first; `nextCursor` fetches the next page (null at the end).
+ *
+ * @example
+ * JobList.parse({ data: [] }).nextCursor; // null
+ */
 export const JobList = z.object({ data: z.array(Job), nextCursor: z.string().nullable().default(null) });
 
 /**
@@ -231,6 +338,12 @@ export type DecisionBody = z.infer<typeof DecisionBody>;
 export const CancelBody = z.strictObject({ note: z.string().max(2000).default('') });
 export type CancelBody = z.infer<typeof CancelBody>;
 
+/**
+ * A model's discrimination and calibration on one sample: AUC, KS, Gini, log loss, Brier score, rows, positives.
+ *
+ * @example
+ * Metrics.parse({ auc: 0.78, ks: 0.42, gini: 0.56, logLoss: 0.31, brier: 0.09, rows: 2400, positives: 170 });
+ */
 export const Metrics = z.object({
   auc: z.number(),
   ks: z.number(),
@@ -242,7 +355,12 @@ export const Metrics = z.object({
 });
 export type Metrics = z.infer<typeof Metrics>;
 
-/** Full evaluation: pooled metrics, lift by decile, calibration, and per-domain metrics where the holdout is large enough. */
+/**
+ * Full evaluation: pooled metrics, lift by decile, calibration, and per-domain metrics where the holdout is large enough.
+ *
+ * @example
+ * const { auc, sample, perDomain } = (await lab.models.retrieve(id)).metrics;
+ */
 export const Evaluation = Metrics.extend({
   /** `holdout` normally; `training` when the job asked for no holdout (in-sample metrics). */
   sample: z.enum(['holdout', 'training']),
@@ -252,7 +370,12 @@ export const Evaluation = Metrics.extend({
 });
 export type Evaluation = z.infer<typeof Evaluation>;
 
-/** How differential privacy was applied to a released model (null: it was not). */
+/**
+ * How differential privacy was applied to a released model (null: it was not).
+ *
+ * @example
+ * DpRelease.parse({ epsilon: 1, delta: 1e-6, mechanism: 'output-perturbation', sigma: 0.9, sensitivity: 0.2, evaluationSigma: 3.1 });
+ */
 export const DpRelease = z.object({
   epsilon: z.number(),
   delta: z.number(),
@@ -265,6 +388,12 @@ export const DpRelease = z.object({
   evaluationSigma: z.number(),
 });
 export type DpRelease = z.infer<typeof DpRelease>;
+/**
+ * The privacy side of a released model: its DP release, the ε it cost, and the personal features granted.
+ *
+ * @example
+ * ModelPrivacy.parse({ dp: null, epsilonSpent: 0, personalFeatures: [] });
+ */
 export const ModelPrivacy = z.object({
   dp: DpRelease.nullable(),
   /** ε charged to the bank's budget in each domain the model used (0 without DP). */
@@ -274,6 +403,12 @@ export const ModelPrivacy = z.object({
 });
 export type ModelPrivacy = z.infer<typeof ModelPrivacy>;
 
+/**
+ * A released model: parameters, evaluation, privacy and lineage; models of one tenant and name are versions.
+ *
+ * @example
+ * const { version, metrics, lineage } = await lab.models.retrieve(id); console.log(version, metrics.auc, lineage.approvals);
+ */
 export const Model = z.object({
   id: z.string(),
   jobId: z.string(),
@@ -282,7 +417,7 @@ export const Model = z.object({
   name: z.string(),
   /** 1 + the number of earlier models of the same tenant and name. */
   version: z.int().min(1),
-  kind: z.enum(['logistic', 'scorecard', 'mlp']),
+  kind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
   status: z.enum(['active', 'retired']),
   /** Every retire / activate, oldest first (who, why, when). */
   statusChanges: z.array(
@@ -330,6 +465,12 @@ export const ScoreRequest = z.strictObject({
 });
 export type ScoreRequest = z.infer<typeof ScoreRequest>;
 
+/**
+ * One entity's outcome of a scoring call: its score, P(bad) and reasons, or why it was not scored.
+ *
+ * @example
+ * ScoreResult.parse({ entity: '91350100M000100Y43', ok: false, error: 'not_authorized' });
+ */
 export const ScoreResult = z.discriminatedUnion('ok', [
   z.object({
     entity: z.string(),
@@ -348,6 +489,12 @@ export const ScoreResult = z.discriminatedUnion('ok', [
 ]);
 export type ScoreResult = z.infer<typeof ScoreResult>;
 
+/**
+ * The answer to `POST /v1/models/:id/score`: the model and version that scored, and one result per entity.
+ *
+ * @example
+ * for (const r of ScoreResponse.parse(await res.json()).results) if (r.ok) console.log(r.entity, r.score);
+ */
 export const ScoreResponse = z.object({
   modelId: z.string(),
   modelVersion: z.int().min(1),
@@ -355,7 +502,13 @@ export const ScoreResponse = z.object({
 });
 export type ScoreResponse = z.infer<typeof ScoreResponse>;
 
-/** Operator's bulk grant of enterprise authorisations (an enterprise's consent to a bank). */
+/**
+ * One enterprise authorisation (an enterprise's consent to a bank), as an operator imports it.
+ *
+ * @example
+ * AuthorizationGrant.parse({ entity: '91350100M000100Y43', bank: 'bank-a', purposes: ['modelling', 'scoring'],
+ *   grantedAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z' });
+ */
 export const AuthorizationGrant = z.strictObject({
   entity: z.string().min(1).max(64),
   bank: z.string().min(1).max(64),
@@ -364,6 +517,13 @@ export const AuthorizationGrant = z.strictObject({
   expiresAt: z.iso.datetime(),
   evidence: z.string().max(500).default(''),
 });
+/**
+ * Body of `POST /v1/authorizations` (operators): a bulk import of grants, each ending after it starts.
+ *
+ * @example
+ * AuthorizationImport.parse({ grants: [{ entity: '91350100M000100Y43', bank: 'bank-a', purposes: ['scoring'],
+ *   grantedAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', evidence: 'consent form 2026-017' }] });
+ */
 export const AuthorizationImport = z
   .strictObject({
     entityKey: EntityKey.default('uscc'),
@@ -388,9 +548,21 @@ export const AuthorizationImport = z
     });
   });
 export type AuthorizationGrant = z.infer<typeof AuthorizationGrant>;
+/**
+ * The answer to an import: how many grants were stored.
+ *
+ * @example
+ * AuthorizationImportResult.parse({ imported: 1 });
+ */
 export const AuthorizationImportResult = z.object({ imported: z.int() });
 
-/** A feature as a domain publishes it: schema, and statistics only where backed by ≥ k rows. */
+/**
+ * A feature as a domain publishes it: schema, and statistics only where backed by ≥ k rows.
+ *
+ * @example
+ * CatalogFeature.parse({ name: 'tax.annual_tax_paid', type: 'number', category: 'tax', sensitivity: 'restricted',
+ *   description: 'Total tax paid over the last fiscal year', unit: '10k CNY', rows: 11873, missingRate: 0.04 });
+ */
 export const CatalogFeature = z.object({
   name: z.string(),
   type: z.enum(['number', 'category', 'boolean', 'date']),
@@ -406,6 +578,12 @@ export const CatalogFeature = z.object({
   suppressedCategories: z.int().optional(),
 });
 export type CatalogFeature = z.infer<typeof CatalogFeature>;
+/**
+ * A domain as the catalog lists it: its regions (division codes), entity key, rows and features.
+ *
+ * @example
+ * CatalogDomain.parse({ id: 'd-bj', name: 'Beijing', regions: ['110000'], entityKey: 'uscc', features: [], publishedAt: '2026-01-05T10:00:00.000Z' });
+ */
 export const CatalogDomain = z.object({
   id: z.string(),
   name: z.string(),
@@ -416,6 +594,12 @@ export const CatalogDomain = z.object({
   publishedAt: z.string(),
 });
 export type CatalogDomain = z.infer<typeof CatalogDomain>;
+/**
+ * `GET /v1/catalog`: every domain and the features it publishes.
+ *
+ * @example
+ * const { domains } = Catalog.parse(await res.json()); domains.flatMap((d) => d.features.map((f) => f.name));
+ */
 export const Catalog = z.object({ domains: z.array(CatalogDomain) });
 
 /**
@@ -441,16 +625,39 @@ export const AuthorizationRevoke = z
       });
   });
 export type AuthorizationRevoke = z.infer<typeof AuthorizationRevoke>;
+/**
+ * What a caller may send as a revocation (defaults not yet applied).
+ *
+ * @example
+ * const body: AuthorizationRevokeInput = { bank: 'bank-a', entities, reason: 'consent withdrawn' }; // entityKey 'uscc'
+ */
 export type AuthorizationRevokeInput = z.input<typeof AuthorizationRevoke>;
+/**
+ * The answer to a revocation: how many authorisations it ended.
+ *
+ * @example
+ * AuthorizationRevokeResult.parse({ revoked: 2 });
+ */
 export const AuthorizationRevokeResult = z.object({ revoked: z.int() });
 
-/** One (bank, domain) line of the privacy-budget ledger. */
+/**
+ * One (bank, domain) line of the privacy-budget ledger.
+ *
+ * @example
+ * BudgetLine.parse({ domain: 'd-bj', cap: 5, spent: 1.5, remaining: 3.5 });
+ */
 export const BudgetLine = z.object({
   domain: z.string(),
   cap: z.number(),
   spent: z.number(),
   remaining: z.number(),
 });
+/**
+ * `GET /v1/privacy/budgets` answer: one bank's ledger, a line per domain.
+ *
+ * @example
+ * const { bank, data } = BudgetList.parse(await res.json()); data.filter((l) => l.remaining === 0);
+ */
 export const BudgetList = z.object({ bank: z.string(), data: z.array(BudgetLine) });
 export type BudgetList = z.infer<typeof BudgetList>;
 

@@ -13,6 +13,9 @@ describe('job progress', () => {
     // More rounds than planned (a scorecard's histogram rounds): the count wins.
     const histograms = Array.from({ length: 5 }, () => ({ phase: 'histogram' }));
     expect(plannedRounds({ maxRounds: 1 }, [...histograms, { phase: 'newton' }])).toBe(6);
+    // A GBDT: its binning rounds, one round per tree level, a final loss round.
+    const gbdt = { kind: 'gbdt' as const, trees: 10, maxDepth: 3 };
+    expect(plannedRounds(gbdt, [{ phase: 'moments' }, { phase: 'histogram' }, { phase: 'grow' }])).toBe(33);
   });
 
   it('estimates the time left at the average pace so far', () => {

@@ -3,22 +3,24 @@ import type { JobSpec } from '../../client-sdk/contract/job-spec.ts';
 import type { JobProgress } from '../../client-sdk/contract/resources.ts';
 
 /** Phases of the rounds `maxRounds` counts; every other phase is set-up (statistics, bins, spreads). */
-const TRAINING_PHASES = new Set(['newton', 'fedavg']);
+const TRAINING_PHASES = new Set(['newton', 'fedavg', 'grow', 'final-loss']);
 
 /**
  * Rounds the job will run at most: its set-up rounds so far (at least the statistics round) plus the
- * model's `maxRounds`. An upper bound: logistic and scorecard jobs stop when Newton converges, MLPs
- * on patience.
+ * model's `maxRounds` (GBDT: one round per tree level and a final evaluation). An upper bound:
+ * logistic and scorecard jobs stop when Newton converges, MLPs and GBDTs on patience.
  *
  * @example
  * plannedRounds({ kind: 'logistic', l2: 1, maxRounds: 25, tolerance: 1e-10 }, [{ phase: 'stats' }]); // 26
  */
 export function plannedRounds(
-  model: Pick<JobSpec['model'], 'maxRounds'>,
+  model: { kind?: JobSpec['model']['kind']; maxRounds?: number; trees?: number; maxDepth?: number },
   progress: readonly Pick<JobProgress, 'phase'>[],
 ): number {
   const setup = progress.filter((p) => !TRAINING_PHASES.has(p.phase)).length;
-  return Math.max(progress.length, Math.max(setup, 1) + model.maxRounds);
+  const training =
+    model.kind === 'gbdt' ? (model.trees ?? 0) * (model.maxDepth ?? 0) + 1 : (model.maxRounds ?? 0);
+  return Math.max(progress.length, Math.max(setup, 1) + training);
 }
 
 /**

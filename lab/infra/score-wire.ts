@@ -33,7 +33,7 @@ export type ScoreCall = z.infer<typeof ScoreCall>;
 /** A released model as a scorer needs it (read from its record once, cached by id). */
 export const ScoreModelWire = z.strictObject({
   id: z.string(),
-  kind: z.enum(['logistic', 'scorecard', 'mlp']),
+  kind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
   encoding: Encoding,
   bankFeatures: z.array(z.string()),
   parameters: z.record(z.string(), z.unknown()),

@@ -35,7 +35,7 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 /** The per-job facts every training task carries, so any broker can (re)load the enclave from scratch. */
 export const TrainSetup = z.strictObject({
-  modelKind: z.enum(['logistic', 'scorecard', 'mlp']),
+  modelKind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
   encoding: Encoding,
   bankFeatures: z.array(z.string()),
   labels: z.discriminatedUnion('source', [

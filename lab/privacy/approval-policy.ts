@@ -15,7 +15,7 @@ export const ApprovalPolicy = z.strictObject({
   autoApprove: z
     .strictObject({
       enabled: z.boolean().default(false),
-      kinds: z.array(z.enum(['logistic', 'scorecard', 'mlp'])).default(['logistic', 'scorecard']),
+      kinds: z.array(z.enum(['logistic', 'scorecard', 'mlp', 'gbdt'])).default(['logistic', 'scorecard']),
       /** Label rows per parameter at least this (well above the platform floor). */
       minRowsPerParameter: z.number().positive().default(100),
       /** Only jobs with differential privacy on. */

@@ -22,6 +22,8 @@ export function inputFormat(kind: Model['kind']): string {
     return 'encoded inputs in `inputs` order, in original units (the standardisation is folded into the weights); a missing value replaced by its training mean (`parameters.means`)';
   if (kind === 'mlp')
     return 'encoded inputs in `inputs` order, standardised as (x − means) / stds with `parameters.means` and `parameters.stds`; a missing value as 0';
+  if (kind === 'gbdt')
+    return 'encoded inputs in `inputs` order, in original units, a missing value as null: each tree of `parameters.trees` sends a row left when its feature is below `threshold` (a null threshold: every present value) and a missing value left when `missingLeft`; log-odds = `parameters.base` + the reached leaf `value` of every tree';
   return 'source features binned as in the points table (`GET /v1/models/:id/points-table`)';
 }
 
@@ -43,7 +45,7 @@ export function modelWeights(model: StoredModel): ModelWeights {
 
 /**
  * The TF.js layers model of a logistic or MLP model (`model.json` plus the float32 weights it
- * names), or null for a scorecard, whose deployable form is its points table.
+ * names), or null for a scorecard (its deployable form is its points table) or a gbdt (its JSON trees).
  *
  * @example
  * const { modelJson, weights } = tfjsModel(model)!;

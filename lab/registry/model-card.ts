@@ -65,6 +65,10 @@ function limitations(m: StoredModel): string[] {
         `The float32 TF.js model loses precision on ${offset.join(', ')} (mean far above spread); score with the JSON weights in float64.`,
       );
   }
+  if (m.kind === 'gbdt')
+    out.push(
+      'Tree ensemble: scores move in steps at split thresholds learnt on federated quantile bins, and values beyond the training range score like the outermost bin.',
+    );
   out.push(
     `Trained on enterprises of ${m.domains.join(', ')} for "${spec.purpose}"; other regions and uses are out of scope.`,
   );

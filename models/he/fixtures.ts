@@ -1,7 +1,8 @@
 // Test fixtures for the CKKS layer: realistic mixed-magnitude updates and the precision bar.
 
-import type { Update } from '../strategy.ts';
+import type { Strategy, Update } from '../strategy.ts';
 import { seededRandom } from '../testing/random.ts';
+import { type Ckks, type CkksKeys, decryptUpdate, encryptUpdate, sumEncrypted } from './ckks.ts';
 
 /** A log-uniform magnitude in [lo, hi] with a random sign (when `signed`). */
 function spread(uniform: () => number, lo: number, hi: number, signed: boolean): number {
@@ -64,4 +65,35 @@ export function compareUpdates(got: Update, want: Update): { worst: number; viol
     });
   }
   return { worst, violations };
+}
+
+/**
+ * `strategy` for the unchanged `fitFederated`, but with `next` handed the CKKS aggregate of the
+ * round's updates (each encrypted, summed without a key, decrypted) instead of the plain sum;
+ * `rounds.phases` records each round's phase.
+ *
+ * @example
+ * const he = fitFederated(ckksSummed(ckks, keys, logisticRegression, { phases: [] }), config, domains, plainOps);
+ */
+export function ckksSummed<C, S, M>(
+  ckks: Ckks,
+  keys: CkksKeys,
+  strategy: Strategy<C, S, M>,
+  rounds: { phases: string[] },
+): Strategy<C, S, M> {
+  let pending: Update[] = [];
+  return {
+    ...strategy,
+    localUpdate(instruction, rows, ops, cache) {
+      if (pending.length === 0) rounds.phases.push(instruction.phase);
+      const update = strategy.localUpdate(instruction, rows, ops, cache);
+      pending.push(update);
+      return update;
+    },
+    next(state, _plainSum) {
+      const encrypted = pending.map((u) => encryptUpdate(ckks, keys.publicKey, u));
+      pending = [];
+      return strategy.next(state, decryptUpdate(ckks, keys.secretKey, sumEncrypted(ckks, encrypted)));
+    },
+  };
 }

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitFederated } from '../driver.ts';
 import { plainOps } from '../linalg.ts';
 import { defaultLogisticConfig, logisticRegression } from '../logistic-regression.ts';
-import type { LocalRows, Strategy, Update } from '../strategy.ts';
+import type { LocalRows } from '../strategy.ts';
 import { seededRandom } from '../testing/random.ts';
 import { splitRows, syntheticCredit } from '../testing/synthetic.ts';
-import { type Ckks, type CkksKeys, createCkks, decryptUpdate, encryptUpdate, sumEncrypted } from './ckks.ts';
+import { type Ckks, type CkksKeys, createCkks } from './ckks.ts';
+import { ckksSummed } from './fixtures.ts';
 
 let ckks: Ckks;
 let keys: CkksKeys;
@@ -15,28 +16,6 @@ beforeAll(async () => {
   keys = ckks.generateKeys();
 });
 afterAll(() => ckks.dispose());
-
-/**
- * Runs `strategy` under the unchanged `fitFederated`, but hands `next` the CKKS aggregate of the
- * round's updates (each encrypted, summed without a key, decrypted) instead of the plain sum.
- */
-function viaCkks<C, S, M>(strategy: Strategy<C, S, M>, rounds: { phases: string[] }): Strategy<C, S, M> {
-  let pending: Update[] = [];
-  return {
-    ...strategy,
-    localUpdate(instruction, rows, ops, cache) {
-      if (pending.length === 0) rounds.phases.push(instruction.phase);
-      const update = strategy.localUpdate(instruction, rows, ops, cache);
-      pending.push(update);
-      return update;
-    },
-    next(state, _plainSum) {
-      const encrypted = pending.map((u) => encryptUpdate(ckks, keys.publicKey, u));
-      pending = [];
-      return strategy.next(state, decryptUpdate(ckks, keys.secretKey, sumEncrypted(ckks, encrypted)));
-    },
-  };
-}
 
 /** n rows of d standard-normal features on mixed scales, labels from a known sparse logistic model. */
 function wideRows(n: number, d: number, seed: number): LocalRows {
@@ -64,7 +43,12 @@ describe('logistic regression on CKKS-summed gradients and Hessians', () => {
     const domains = splitRows(syntheticCredit(4000, 314), [700, 1300, 900, 1100]);
     const rounds = { phases: [] as string[] };
     const plain = fitFederated(logisticRegression, defaultLogisticConfig, domains, plainOps);
-    const he = fitFederated(viaCkks(logisticRegression, rounds), defaultLogisticConfig, domains, plainOps);
+    const he = fitFederated(
+      ckksSummed(ckks, keys, logisticRegression, rounds),
+      defaultLogisticConfig,
+      domains,
+      plainOps,
+    );
     expect(rounds.phases.slice(0, 3)).toEqual(['stats', 'spread', 'newton']);
     expect(rounds.phases).toHaveLength(he.rounds);
     expect(he.rounds).toBe(plain.rounds);
@@ -79,7 +63,7 @@ describe('logistic regression on CKKS-summed gradients and Hessians', () => {
     const domains = splitRows(wideRows(6000, 41, 2718), [1000, 2000, 1200, 1800]);
     const plain = fitFederated(logisticRegression, defaultLogisticConfig, domains, plainOps);
     const he = fitFederated(
-      viaCkks(logisticRegression, { phases: [] }),
+      ckksSummed(ckks, keys, logisticRegression, { phases: [] }),
       defaultLogisticConfig,
       domains,
       plainOps,

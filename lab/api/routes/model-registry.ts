@@ -108,7 +108,9 @@ export function modelRegistryRoutes(ctx: LabContext) {
         throw new HttpError(
           409,
           'conflict',
-          'a scorecard has no TF.js model: GET /v1/models/:id/points-table',
+          model.kind === 'gbdt'
+            ? 'a gbdt model has no TF.js model: its trees are JSON at GET /v1/models/:id/weights'
+            : 'a scorecard has no TF.js model: GET /v1/models/:id/points-table',
         );
       await audited('model.tfjs.read', p, model, { file });
       if (file === 'model.json') return c.json(tfjs.modelJson);

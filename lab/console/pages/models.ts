@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Metrics } from '../../../client-sdk/contract/resources.ts';
+import type { GbdtModel } from '../../../models/gbdt-model.ts';
 import type { ScorecardModel } from '../../../models/scorecard-model.ts';
 import { pointsTableJson } from '../../../models/scorecard-table.ts';
 import { canSee } from '../../api/auth.ts';
@@ -34,6 +35,24 @@ function decilesTable(model: StoredModel) {
     ) => html`<tr><td class="num">${d.decile ?? ''}</td><td class="num">${count(d.rows ?? 0)}</td><td class="num">${num(d.positives, 1)}</td>
 <td class="num">${num(d.rate)}</td><td class="num">${num(d.cumulativeCaptureRate)}</td><td class="num">${num(d.lift, 2)}</td></tr>`,
   )}</tbody></table>`;
+}
+
+/** A gbdt's trees in brief: per input, the splits on it and their total gain (gain-based importance). */
+function treesSummary(model: StoredModel) {
+  const m = model.parameters as unknown as GbdtModel;
+  const byInput = new Map<number, { splits: number; gain: number }>();
+  for (const tree of m.trees)
+    for (const node of tree.nodes) {
+      if (!node.split) continue;
+      const e = byInput.get(node.split.feature) ?? { splits: 0, gain: 0 };
+      byInput.set(node.split.feature, { splits: e.splits + 1, gain: e.gain + node.split.gain });
+    }
+  const rows = [...byInput.entries()].sort((a, b) => b[1].gain - a[1].gain);
+  return html`<h2>Trees</h2>
+<p>${m.trees.length} trees; base log-odds ${num(m.base)}.</p>
+<table id="tree-splits" aria-label="Splits by input">
+<thead><tr><th scope="col">Input</th><th scope="col">Splits</th><th scope="col">Total gain</th></tr></thead>
+<tbody>${rows.map(([j, e]) => html`<tr><td>${model.inputs[j] ?? String(j)}</td><td class="num">${count(e.splits)}</td><td class="num">${num(e.gain, 1)}</td></tr>`)}</tbody></table>`;
 }
 
 function pointsTable(model: StoredModel) {
@@ -119,7 +138,7 @@ ${metricsTable(model.metrics, model.metrics.perDomain)}
 ${modelCharts(model.metrics)}
 <h3>Lift by decile</h3>
 ${decilesTable(model)}
-${model.kind === 'scorecard' ? pointsTable(model) : ''}
+${model.kind === 'scorecard' ? pointsTable(model) : model.kind === 'gbdt' ? treesSummary(model) : ''}
 <h2>Inputs</h2>
 <p>Platform features <code>${model.features.join(', ') || '—'}</code>; bank features <code>${model.bankFeatures.join(', ') || '—'}</code>; ${model.inputs.length} encoded inputs.</p>
 ${lineage(ctx, model)}`;

@@ -73,7 +73,8 @@ export const modelRegistryDocs: readonly RouteDoc[] = [
     method: 'get',
     path: '/v1/models/{id}/tfjs/{file}',
     summary: 'The model in TensorFlow.js layers format: `model.json` or `weights.bin`',
-    description: 'Scorecards have none (409): their form is the points table.',
+    description:
+      'Scorecards and gbdt models have none (409): their forms are the points table and the JSON trees of `/weights`.',
     roles: READERS,
     responses: {
       200: {
