@@ -27,6 +27,13 @@ import { ContractError, errorFor, retryAfterMs, WaitTimeoutError } from './error
 import { PagePromise } from './pagination.ts';
 import { readSse } from './sse.ts';
 
+/**
+ * How a `LabClient` reaches the lab: its base URL, the API key it sends as a bearer token, an
+ * optional `fetch` (tests, proxies), and how it retries.
+ *
+ * @example
+ * const opts: LabClientOptions = { baseUrl: 'https://lab.example.com', apiKey: process.env.LAB_API_KEY!, maxRetries: 5 };
+ */
 export interface LabClientOptions {
   baseUrl: string;
   apiKey: string;
@@ -55,7 +62,7 @@ const RETRIED = new Set([429, 503]);
 /**
  * @example
  * const lab = new LabClient({ baseUrl: 'http://127.0.0.1:8080', apiKey: process.env.LAB_API_KEY! });
- * const job = await lab.jobs.submit({ name: 'pd', purpose: 'SME PD', labelSetId, model: { kind: 'logistic' }, features });
+ * const job = await lab.jobs.submit({ name: 'pd', purpose: 'SME PD', labels: { source: 'bank', labelSetId }, model: { kind: 'logistic' }, features });
  * const done = await lab.jobs.wait(job.id);
  * const { results } = await lab.models.score(done.modelId!, ['91350100M000100Y43']);
  */

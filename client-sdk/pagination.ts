@@ -1,7 +1,12 @@
 // Cursor pages as the SDK hands them out: await a list call for its first page, or iterate it with
 // `for await` for every item of every page.
 
-/** One page of a list: its items and the cursor of the next page (null at the end). */
+/**
+ * One page of a list: its items and the cursor of the next page (null at the end).
+ *
+ * @example
+ * const page: Page<Job> = await lab.jobs.list({ limit: 20 }); if (page.nextCursor === null) console.log('last page');
+ */
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;

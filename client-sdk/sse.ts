@@ -1,5 +1,12 @@
 // A minimal server-sent-events reader over fetch (works in Node ≥ 20 and browsers).
 
+/**
+ * One server-sent event: its `event` name (`message` when the stream names none), `id`, and the
+ * `data` lines joined by newlines.
+ *
+ * @example
+ * const m: SseMessage = { event: 'progress', id: '3', data: '{"round":3,"loss":0.41}' };
+ */
 export interface SseMessage {
   event: string;
   id?: string;

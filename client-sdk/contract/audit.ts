@@ -6,7 +6,12 @@ const StreamId = z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be a stream id li
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const Filter = z.string().min(1).max(200);
 
-/** Entries a page may hold at most. */
+/**
+ * Entries a page may hold at most (the largest `limit` of `GET /v1/audit`).
+ *
+ * @example
+ * const page = await lab.audit.list({ limit: String(AUDIT_PAGE_MAX) });
+ */
 export const AUDIT_PAGE_MAX = 1000;
 
 /**
@@ -85,7 +90,7 @@ export type AuditPage = z.infer<typeof AuditPage>;
  * check, kept outside the lab) that the entry with that id must still carry.
  *
  * @example
- * AuditVerifyQuery.parse({ anchorId: '1712000000000-0', anchorHash: 'ab…' });
+ * AuditVerifyQuery.parse({ anchorId: '1712000000000-0', anchorHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
  */
 export const AuditVerifyQuery = z
   .strictObject({ anchorId: StreamId.optional(), anchorHash: Sha256.optional() })
@@ -95,7 +100,12 @@ export const AuditVerifyQuery = z
   });
 export type AuditVerifyQuery = z.input<typeof AuditVerifyQuery>;
 
-/** Why a link failed: an entry's own hash, its link to the one before, the head key, or an anchor. */
+/**
+ * Why a link failed: an entry's own hash, its link to the one before, the head key, or an anchor.
+ *
+ * @example
+ * AuditBreak.parse('prev_mismatch');
+ */
 export const AuditBreak = z.enum(['hash_mismatch', 'prev_mismatch', 'head_mismatch', 'anchor_mismatch']);
 export type AuditBreak = z.infer<typeof AuditBreak>;
 

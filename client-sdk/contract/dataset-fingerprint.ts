@@ -6,7 +6,8 @@ import { z } from 'zod';
  * domain's broker when it starts. Two models trained on the same fingerprints saw the same files.
  *
  * @example
- * DatasetFingerprint.parse({ dataset: 'tax', sha256: 'ab12…' (64 hex), rows: 11873 });
+ * DatasetFingerprint.parse({ dataset: 'tax', rows: 11873,
+ *   sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
  */
 export const DatasetFingerprint = z.strictObject({
   dataset: z.string().min(1).max(200),

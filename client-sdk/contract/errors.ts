@@ -1,6 +1,12 @@
 // The one error body every lab route answers with, and the stable codes it carries.
 import { z } from 'zod';
 
+/**
+ * The stable codes of lab errors: clients branch on these, never on the message.
+ *
+ * @example
+ * if (err instanceof LabApiError && err.code === 'privacy_budget_exceeded') console.error(err.field, err.message);
+ */
 export const ErrorCode = z.enum([
   'invalid_request',
   'unauthenticated',

@@ -11,7 +11,12 @@ import { BudgetCap, PLATFORM_ROLES, Role } from './resources.ts';
  */
 export const defaultRateLimit = (role: Role): number => (role === 'risk-system' ? 6000 : 600);
 
-/** The longest an old key may keep working after a rotation (one hour). */
+/**
+ * The longest an old key may keep working after a rotation (one hour).
+ *
+ * @example
+ * RotateKeyRequest.parse({ graceSeconds: MAX_GRACE_SECONDS });
+ */
 export const MAX_GRACE_SECONDS = 3600;
 
 /**
@@ -32,7 +37,12 @@ export function tenantProblem(role: Role, tenant: string): string | null {
     : `${role} keys need a ${role === 'data-provider' ? 'domain' : 'bank'} id`;
 }
 
-/** A key's public id: random, so it says nothing about the key or its hash. */
+/**
+ * A key's public id: random, so it says nothing about the key or its hash.
+ *
+ * @example
+ * KeyId.parse('key_0123456789abcdef');
+ */
 export const KeyId = z.string().regex(/^key_[0-9a-f]{16}$/, 'a key id (key_ and 16 hex digits)');
 
 /**

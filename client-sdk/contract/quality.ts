@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 const ColumnType = z.enum(['number', 'category', 'boolean', 'date']);
 
-/** How many line numbers of invalid ids to list; enough to find the pattern, never a dump of ids. */
+/**
+ * How many line numbers of invalid ids to list; enough to find the pattern, never a dump of ids.
+ *
+ * @example
+ * dataset.invalidIds.firstLines.length <= INVALID_LINES_LISTED; // true: further invalid lines are only counted
+ */
 export const INVALID_LINES_LISTED = 20;
 
 const count = z.number().int().nonnegative();

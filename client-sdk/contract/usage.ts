@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { JobStatus } from './resources.ts';
 
-/** A UTC calendar day, `YYYY-MM-DD`, that exists (`2026-02-30` is refused). */
+/**
+ * A UTC calendar day, `YYYY-MM-DD`, that exists (`2026-02-30` is refused).
+ *
+ * @example
+ * UtcDay.parse('2026-03-01');
+ * UtcDay.safeParse('2026-02-30').success; // false
+ */
 export const UtcDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD')
@@ -34,6 +40,11 @@ export type UsageQuery = z.infer<typeof UsageQuery>;
  * share (labels held in the domains, or opaque ids, which every domain receives in full).
  * `bankOnlyAuc`: the newest succeeded model of the same bank on the same label set with no platform
  * features; `aucLift = auc − bankOnlyAuc`. Both null where no such baseline was measured.
+ *
+ * @example
+ * UsageJob.parse({ jobId: 'job_Vx3kQ9mT2aLpR7wZ1cYbNg', bank: 'bank-a', name: 'sme-pd', status: 'succeeded',
+ *   submittedAt: '2026-03-02T09:00:00.000Z', modelId: 'mdl_Vx3kQ9mT2aLpR7wZ1cYbNg', rowsContributed: 4210,
+ *   auc: 0.78, bankOnlyAuc: 0.71, aucLift: 0.07 });
  */
 export const UsageJob = z.object({
   jobId: z.string(),
@@ -49,7 +60,12 @@ export const UsageJob = z.object({
 });
 export type UsageJob = z.infer<typeof UsageJob>;
 
-/** Scores the domain served on one UTC day for one bank's model. */
+/**
+ * Scores the domain served on one UTC day for one bank's model.
+ *
+ * @example
+ * UsageScoreLine.parse({ day: '2026-03-02', bank: 'bank-a', modelId: 'mdl_Vx3kQ9mT2aLpR7wZ1cYbNg', count: 1250 });
+ */
 export const UsageScoreLine = z.object({
   day: UtcDay,
   bank: z.string(),
@@ -61,6 +77,9 @@ export type UsageScoreLine = z.infer<typeof UsageScoreLine>;
 /**
  * Totals of the period: `rowsContributed` sums the jobs' known shares; `banks` counts the distinct
  * banks that submitted a job on the domain or were served its scores.
+ *
+ * @example
+ * UsageTotals.parse({ jobs: 3, succeeded: 2, rowsContributed: 8420, scoresServed: 1250, banks: 2 });
  */
 export const UsageTotals = z.object({
   jobs: z.int(),

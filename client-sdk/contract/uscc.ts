@@ -1,7 +1,12 @@
 // Unified Social Credit Code (统一社会信用代码, GB 32100-2015): validation, parts and generation; browser-safe.
 import { z } from 'zod';
 
-/** The 31 characters a USCC may use: digits and capitals minus I, O, Z, S, V (too easily misread). */
+/**
+ * The 31 characters a USCC may use: digits and capitals minus I, O, Z, S, V (too easily misread).
+ *
+ * @example
+ * USCC_CHARSET.indexOf('Y'); // 30, the value of Y in the check-character sum
+ */
 export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
 // Weight of position i (1-based) is 3^(i-1) mod 31; spelled out because the standard prints the table.
@@ -11,7 +16,12 @@ const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const REGION_SHAPE = /^\d{6}$/;
 
-/** Why a string is not a USCC, in the order the checks run. */
+/**
+ * Why a string is not a USCC, in the order the checks run.
+ *
+ * @example
+ * const r = explainUscc(code); const why: UsccProblem | null = r.ok ? null : r.reason;
+ */
 export type UsccProblem = 'length' | 'charset' | 'region' | 'check';
 
 /**
