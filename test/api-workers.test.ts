@@ -1,13 +1,10 @@
 // `lab serve --workers 2`: two API processes on one port under a supervisor that replaces a dead
 // worker and stops them all on SIGTERM.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropPrefix } from '../scripts/lib/redis.ts';
+import { launch } from '../scripts/lib/stack.ts';
 import { TEST_REDIS_URL, testMasterKey, testPrefix } from './helpers/redis.ts';
-
-const repo = path.resolve(import.meta.dirname, '..');
 
 /** The supervisor's worker processes (its children). */
 function childrenOf(pid: number): number[] {
@@ -48,25 +45,13 @@ describe('lab serve --workers', () => {
   });
 
   it('serves from two processes, replaces a killed worker, and stops them all on SIGTERM', async () => {
-    supervisor = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'lab/cli/main.ts', 'serve', '--port', '0', '--workers', '2'],
-      {
-        cwd: repo,
-        env: {
-          ...process.env,
-          REDIS_URL: TEST_REDIS_URL,
-          LAB_PREFIX: prefix,
-          LAB_MASTER_KEY: testMasterKey(),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const started = await launch(
+      ['lab/cli/main.ts', 'serve', '--port', '0', '--workers', '2'],
+      { ...process.env, REDIS_URL: TEST_REDIS_URL, LAB_PREFIX: prefix, LAB_MASTER_KEY: testMasterKey() },
+      false,
     );
-    const hello = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: supervisor!.stdout! }).once('line', resolve);
-      supervisor!.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
-    });
-    const { listening, workers } = JSON.parse(hello) as { listening: string; workers: number };
+    supervisor = started.child;
+    const { listening, workers } = started.hello as { listening: string; workers: number };
     expect(workers).toBe(2);
     const pid = supervisor.pid!;
     const first = childrenOf(pid);

@@ -51,8 +51,6 @@ const byStatus: Record<number, ExitCode> = {
   404: ExitCode.notFound,
   409: ExitCode.conflict,
   413: ExitCode.usage,
-  429: ExitCode.unavailable,
-  503: ExitCode.unavailable,
 };
 
 /**

@@ -36,8 +36,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Spawns a TypeScript entry point and resolves with its first JSON stdout line. */
-function launch(
+/**
+ * Spawns a TypeScript entry point (from the repository root) and resolves with its first JSON
+ * stdout line; rejects if it exits first or says nothing within 30 s.
+ *
+ * @example
+ * const { child, hello } = await launch(['lab/cli/main.ts', 'serve', '--port', '0'], process.env, false);
+ */
+export function launch(
   args: string[],
   env: NodeJS.ProcessEnv,
   showLogs: boolean,

@@ -1,11 +1,11 @@
 // Catalog and authorisation routes: what the domains offer, and which enterprises consented to which bank.
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
+import { csvToImport, headerProblem } from '../../../client-sdk/contract/authorization-csv.ts';
 import { AuthorizationImport, AuthorizationRevoke } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
 import { type AuthEnv, actorOf, requireRole } from '../auth.ts';
-import { csvToImport } from '../authorization-csv.ts';
-import { notFound } from '../http-error.ts';
+import { HttpError, notFound } from '../http-error.ts';
 import { parseJson, parseValue } from '../validate.ts';
 
 /**
@@ -56,6 +56,13 @@ export function domainRoutes(ctx: LabContext) {
 /** Revocations up to this many entities list them in the audit entry; larger ones carry a fingerprint. */
 const AUDIT_LISTED_ENTITIES = 100;
 
+/** A `text/csv` import as its JSON body (400 naming the header when it lacks a required column). */
+function csvImportBody(text: string, entityKey: string | undefined): unknown {
+  const { body, missing } = csvToImport(text, entityKey);
+  if (missing) throw new HttpError(400, 'invalid_request', headerProblem(missing), 'header');
+  return body;
+}
+
 /**
  * Imports (`POST /`, JSON or `text/csv`) and revokes (`POST /revoke`) enterprises' authorisations; operators only.
  *
@@ -68,7 +75,7 @@ export function authorizationRoutes(ctx: LabContext) {
       const p = c.get('principal');
       const isCsv = (c.req.header('content-type') ?? '').startsWith('text/csv');
       const { grants } = isCsv
-        ? parseValue(AuthorizationImport, csvToImport(await c.req.text(), c.req.query('entityKey')))
+        ? parseValue(AuthorizationImport, csvImportBody(await c.req.text(), c.req.query('entityKey')))
         : await parseJson(c, AuthorizationImport);
       const imported = await ctx.authorizations.grant(grants);
       await ctx.audit.append({

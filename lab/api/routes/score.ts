@@ -35,23 +35,6 @@ function scoreAuditDetails(results: readonly ScoreResult[]): {
   return { entities: results.map((r) => r.entity), refused };
 }
 
-/** Authorisations of `entities` for scoring: from the records read with the key when they cover them all. */
-async function allowedToScore(
-  ctx: LabContext,
-  bank: string,
-  entities: string[],
-  read: Map<string, string | null> | null,
-): Promise<boolean[]> {
-  const now = new Date();
-  if (read && entities.every((e) => read.has(e)))
-    return ctx.authorizations.allowedFrom(
-      entities.map((e) => read.get(e) ?? null),
-      'scoring',
-      now,
-    );
-  return ctx.authorizations.allowed(bank, entities, 'scoring', now);
-}
-
 /**
  * `POST /v1/models/:id/score`: per entity a probability, points, reason codes and the model
  * version, or an error code (`invalid_entity`, `missing_inputs`, `not_authorized`, `unavailable`).
@@ -113,12 +96,20 @@ export function scoreRoute(ctx: LabContext) {
       }
       valid.push({ e, i });
     });
-    const allowed = await allowedToScore(
-      ctx,
-      p.tenant,
-      valid.map(({ e }) => e),
-      companion && asked ? new Map(asked.map((e, i) => [e, companion[i] ?? null])) : null,
-    );
+    // `entities` is `asked` as validated (same ids, same order): the records read with the key are
+    // indexed like the request.
+    const allowed = companion
+      ? ctx.authorizations.allowedFrom(
+          valid.map(({ i }) => companion[i] ?? null),
+          'scoring',
+          new Date(),
+        )
+      : await ctx.authorizations.allowed(
+          p.tenant,
+          valid.map(({ e }) => e),
+          'scoring',
+          new Date(),
+        );
     const toScore: { entity: string; index: number }[] = [];
     valid.forEach(({ e, i }, k) => {
       if (allowed[k]) toScore.push({ entity: e, index: i });

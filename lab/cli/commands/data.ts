@@ -1,14 +1,13 @@
 // `lab label-sets upload` (banks) and `lab authorizations import` (operators): CSV files into the lab.
 import path from 'node:path';
 import type { Command } from 'commander';
+import { csvToImport, headerProblem } from '../../../client-sdk/contract/authorization-csv.ts';
 import {
   AuthorizationImport,
   AuthorizationImportResult,
   EntityKey,
   LabelSet,
 } from '../../../client-sdk/contract/resources.ts';
-import { csvToImport } from '../../api/authorization-csv.ts';
-import { HttpError } from '../../api/http-error.ts';
 import { clientFor } from '../context.ts';
 import { CliError, ExitCode } from '../exit-codes.ts';
 import { csvProblem, dataLines, readText } from '../files.ts';
@@ -60,13 +59,9 @@ export function registerData(program: Command, out: Output): void {
     .action(async (file: string, opts: { entityKey?: string }, cmd: Command) => {
       const entityKey = entityKeyOf(opts.entityKey);
       const text = await readText(file);
-      let body: unknown;
-      try {
-        body = csvToImport(text, entityKey);
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        throw new CliError('invalid_file', `${file}: ${err.message}`, ExitCode.usage, err.field);
-      }
+      const { body, missing } = csvToImport(text, entityKey);
+      if (missing)
+        throw new CliError('invalid_file', `${file}: ${headerProblem(missing)}`, ExitCode.usage, 'header');
       const parsed = AuthorizationImport.safeParse(body);
       if (!parsed.success) throw csvProblem(file, parsed.error.issues[0]!, dataLines(text));
       const { grants } = parsed.data;

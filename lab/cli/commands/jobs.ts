@@ -1,5 +1,6 @@
 // `lab jobs submit | watch | list | show | approve | reject | cancel`: model jobs, for banks and operators.
 import type { Command } from 'commander';
+import type { LabClient } from '../../../client-sdk/client.ts';
 import { JobSpec } from '../../../client-sdk/contract/job-spec.ts';
 import { Job, JobList } from '../../../client-sdk/contract/resources.ts';
 import { clientFor, collect, firstOrAll, intIn } from '../context.ts';
@@ -70,21 +71,22 @@ export function registerJobs(program: Command, out: Output): void {
       out.result(Job, await clientFor(cmd, out).jobs.approve(id, opts.note, grant), jobHeadline);
     });
 
-  jobs
-    .command('reject')
-    .description('reject a pending job (operators)')
-    .argument('<id>', 'job id')
-    .option('--note <text>', 'why', '')
-    .action(async (id: string, opts: { note: string }, cmd: Command) => {
-      out.result(Job, await clientFor(cmd, out).jobs.reject(id, opts.note), jobHeadline);
-    });
-
-  jobs
-    .command('cancel')
-    .description("cancel a job that has not ended (the job's bank, or operators)")
-    .argument('<id>', 'job id')
-    .option('--note <text>', 'why', '')
-    .action(async (id: string, opts: { note: string }, cmd: Command) => {
-      out.result(Job, await clientFor(cmd, out).jobs.cancel(id, opts.note), jobHeadline);
-    });
+  // Reject and cancel: a job id and a note, the job as it stands afterwards.
+  const withNote = (
+    name: string,
+    description: string,
+    call: (lab: LabClient, id: string, note: string) => Promise<Job>,
+  ) =>
+    jobs
+      .command(name)
+      .description(description)
+      .argument('<id>', 'job id')
+      .option('--note <text>', 'why', '')
+      .action(async (id: string, opts: { note: string }, cmd: Command) => {
+        out.result(Job, await call(clientFor(cmd, out), id, opts.note), jobHeadline);
+      });
+  withNote('reject', 'reject a pending job (operators)', (lab, id, note) => lab.jobs.reject(id, note));
+  withNote('cancel', "cancel a job that has not ended (the job's bank, or operators)", (lab, id, note) =>
+    lab.jobs.cancel(id, note),
+  );
 }

@@ -1,4 +1,5 @@
 // `lab serve` and `lab coordinator`: the lab's own processes (they read Redis and LAB_MASTER_KEY, not a profile).
+import type { Cluster } from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig } from '../../infra/config.ts';
 import { intIn } from '../context.ts';
@@ -25,8 +26,7 @@ function onSignals(stop: () => Promise<void>) {
  * them listen. A worker that dies is replaced (at most one start per second); SIGINT/SIGTERM stop
  * every worker, each closing its server and connections, before the supervisor exits.
  */
-async function superviseWorkers(n: number, host: string, prefix: string): Promise<void> {
-  const cluster = (await import('node:cluster')).default;
+function superviseWorkers(cluster: Cluster, n: number, host: string, prefix: string): void {
   let stopping = false;
   let reported = false;
   let lastStart = 0;
@@ -49,21 +49,19 @@ async function superviseWorkers(n: number, host: string, prefix: string): Promis
     setTimeout(start, Math.max(0, lastStart + 1000 - Date.now()));
   });
   for (let i = 0; i < n; i++) start();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (stopping) return;
-      stopping = true;
-      const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
-      if (alive.length === 0) process.exit(0);
-      let left = alive.length;
-      for (const w of alive) {
-        w.once('exit', () => {
-          if (--left === 0) process.exit(0);
-        });
-        w.process.kill('SIGTERM');
-      }
-    });
-  }
+  onSignals(async () => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise((exited) => {
+            w.once('exit', exited);
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  });
 }
 
 const withRedisOptions = (cmd: Command) =>
@@ -92,7 +90,7 @@ export function registerServer(program: Command): void {
     const cfg = loadConfig({ redisUrl: opts.redis, prefix: opts.prefix });
     const workers = opts.workers ?? intIn(1, 64)(process.env.LAB_API_WORKERS ?? '1');
     const cluster = (await import('node:cluster')).default;
-    if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, opts.host, cfg.prefix);
+    if (workers > 1 && cluster.isPrimary) return superviseWorkers(cluster, workers, opts.host, cfg.prefix);
     const [{ serve }, { createApp }, { createContext }, { masterKeyFrom }] = await Promise.all([
       import('@hono/node-server'),
       import('../../api/app.ts'),
