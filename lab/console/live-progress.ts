@@ -1,5 +1,6 @@
 // The job page's one script: follows the job's event stream and updates the progress table and status in place.
 import { html, raw } from 'hono/html';
+import { TERMINAL_STATUSES } from '../../client-sdk/contract/resources.ts';
 
 /**
  * Plain DOM code, no libraries: each `progress` event appends a row (text only, never markup), each
@@ -13,7 +14,7 @@ const SCRIPT = `(() => {
   const badge = document.getElementById('job-status');
   const model = document.getElementById('job-model');
   const error = document.getElementById('job-error');
-  const terminal = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
+  const terminal = new Set(${JSON.stringify([...TERMINAL_STATUSES])});
   const cell = (tr, text, numeric) => {
     const td = document.createElement('td');
     td.textContent = text;

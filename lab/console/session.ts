@@ -3,9 +3,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { ApiKeyRecord } from '../../client-sdk/contract/keys.ts';
 import type { LabContext } from '../context.ts';
-import type { Principal } from '../store/api-keys.ts';
+import { liveKeyById, type Principal } from '../store/api-keys.ts';
 
 /** How long a session lasts from sign-in (a working day); sign-out ends it sooner. */
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -28,7 +27,6 @@ export interface Session {
   csrf: string;
   /** The Redis key of the session record (sign-out deletes it). */
   storeKey: string;
-  expiresAt: string;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -95,16 +93,6 @@ export async function startSession(ctx: LabContext, c: Context, principal: Princ
   setConsoleCookie(c, SESSION_COOKIE, id, SESSION_TTL_MS / 1000);
 }
 
-/** The key's record if it still authenticates (not revoked, not expired), else null. */
-async function liveKey(ctx: LabContext, keyId: string): Promise<Principal | null> {
-  const hash = await ctx.redis.get(ctx.keys.apiKeyId(keyId));
-  const raw = hash === null ? null : await ctx.redis.get(ctx.keys.apiKey(hash));
-  if (raw === null) return null;
-  const record = ApiKeyRecord.parse(JSON.parse(raw));
-  const past = (at: string | null) => at !== null && Date.parse(at) <= Date.now();
-  return past(record.revokedAt) || past(record.expiresAt) ? null : record;
-}
-
 /**
  * The request's session, or null. The key behind it is read on every request, so revoking the
  * key (or its expiry) ends its sessions from the next request on.
@@ -124,9 +112,9 @@ export async function readSession(ctx: LabContext, c: Context): Promise<Session 
   } catch {
     return null;
   }
-  const principal = await liveKey(ctx, stored.keyId);
+  const principal = await liveKeyById(ctx.redis, ctx.keys, stored.keyId);
   if (!principal) return null;
-  return { principal, csrf: stored.csrf, storeKey, expiresAt: stored.expiresAt };
+  return { principal, csrf: stored.csrf, storeKey };
 }
 
 /**

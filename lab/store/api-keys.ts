@@ -233,6 +233,18 @@ async function readById(redis: Redis, keys: LabKeys, keyId: string) {
 }
 
 /**
+ * A key's record by its id if the key still authenticates (not revoked, not expired), else null:
+ * for sessions that stand for a key (the operator console).
+ *
+ * @example
+ * const principal = await liveKeyById(redis, keys, session.keyId);
+ */
+export async function liveKeyById(redis: Redis, keys: LabKeys, keyId: string): Promise<Principal | null> {
+  const found = await readById(redis, keys, keyId);
+  return found && isLive(found.stored) ? toRecord(found.stored) : null;
+}
+
+/**
  * One tenant's key records, or every record without a tenant; oldest first, without hashes.
  *
  * @example

@@ -129,7 +129,7 @@ describe.skipIf(!browserTestsRun('console e2e'))('operator console in a browser'
       'jobs',
       `jobs/${job.id}`,
       'models',
-      `models/${job.modelId ?? (await bank.scientist.jobs.retrieve(job.id)).modelId}`,
+      `models/${(await bank.scientist.jobs.retrieve(job.id)).modelId}`,
       'audit',
       'domains',
     ];

@@ -10,24 +10,11 @@ import { count, page, when } from '../layout.ts';
 import { privacyReportView } from '../privacy-report.ts';
 
 /** Jobs read to find the pending ones (there is no index by status; pending jobs are recent). */
-const SCAN_PAGES = 20;
-const PAGE = 100;
+const SCANNED = 2000;
 
 /** Pending jobs, oldest first (the one waiting longest on top). */
 async function pendingJobs(ctx: LabContext): Promise<Job[]> {
-  const out: Job[] = [];
-  let cursor: string | null = null;
-  for (let i = 0; i < SCAN_PAGES; i++) {
-    const { data, nextCursor }: { data: Job[]; nextCursor: string | null } = await ctx.jobs.page(
-      null,
-      cursor,
-      PAGE,
-    );
-    out.push(...data.filter((j) => j.status === 'pending_approval'));
-    if (!nextCursor) break;
-    cursor = nextCursor;
-  }
-  return out.reverse();
+  return (await ctx.jobs.list(null, SCANNED)).filter((j) => j.status === 'pending_approval').reverse();
 }
 
 /**

@@ -5,6 +5,7 @@ import { DecisionBody, type Job, TERMINAL_STATUSES } from '../../../client-sdk/c
 import type { AuthEnv } from '../../api/auth.ts';
 import { HttpError } from '../../api/http-error.ts';
 import { jobEvents } from '../../api/routes/job-events.ts';
+import { parseValue } from '../../api/validate.ts';
 import type { LabContext } from '../../context.ts';
 import { cancelJob, decideJob, visibleJob } from '../../coordinator/decisions.ts';
 import { CursorError } from '../../store/time-index.ts';
@@ -105,13 +106,11 @@ export function jobPages(ctx: LabContext) {
   const decide = (decision: 'approved' | 'rejected') => async (c: ConsoleContext) => {
     requireOperator(c);
     const form = await readForm(c);
-    const parsed = DecisionBody.safeParse({
+    const body = parseValue(DecisionBody, {
       note: field(form, 'note').trim(),
       personalFeatures: fields(form, 'personalFeatures'),
     });
-    if (!parsed.success)
-      throw new HttpError(400, 'invalid_request', 'the note is longer than 2,000 characters');
-    const job = await decideJob(ctx, c.req.param('id')!, c.get('principal'), decision, parsed.data);
+    const job = await decideJob(ctx, c.req.param('id')!, c.get('principal'), decision, body);
     return c.redirect(`/console/jobs/${job.id}`, 303);
   };
 
