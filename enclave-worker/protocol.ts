@@ -1,6 +1,6 @@
 // Messages between a domain broker and its enclave processes (IPC), schema-checked on both sides.
 import { z } from 'zod';
-import { ValidationSpec } from '../client-sdk/contract/job-spec.ts';
+import { ModelKind, ValidationSpec } from '../client-sdk/contract/job-spec.ts';
 import { QualityReport } from '../client-sdk/contract/quality.ts';
 import { CatalogFeature, Encoding, Evaluation } from '../client-sdk/contract/resources.ts';
 import { ScoreModelWire, ScoreVectors } from '../lab/infra/score-wire.ts';
@@ -17,7 +17,7 @@ export const ToEnclave = z.discriminatedUnion('type', [
     type: z.literal('load'),
     id: z.int(),
     jobId: z.string(),
-    modelKind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
+    modelKind: ModelKind,
     encoding: Encoding,
     bankFeatures: z.array(z.string()),
     labels: z.discriminatedUnion('source', [

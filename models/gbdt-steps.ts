@@ -3,8 +3,8 @@
 import type { GrowInstruction } from './gbdt-local.ts';
 import type { GbdtState, NodeHistogram } from './gbdt-state.ts';
 import { bestSplit, type FoundSplit, type GbdtTree, leafValue, slotCount } from './gbdt-tree.ts';
-import { mixSeed, mulberry32 } from './mlp-random.ts';
-import { checkedVector, logit } from './numeric.ts';
+import { mixSeed, shuffled } from './mlp-random.ts';
+import { baseRateLogit, checkedVector } from './numeric.ts';
 import type { Update } from './strategy.ts';
 
 const COLUMN_TAG = 13;
@@ -36,13 +36,9 @@ function treeFeatures(state: GbdtState, treeIndex: number): number[] {
   const d = state.featureCount;
   const take = Math.max(1, Math.round(state.config.colsample * d));
   if (take >= d) return Array.from({ length: d }, (_, j) => j);
-  const next = mulberry32(mixSeed(state.config.seed, COLUMN_TAG, treeIndex));
-  const order = Array.from({ length: d }, (_, j) => j);
-  for (let i = d - 1; i > 0; i--) {
-    const k = Math.floor(next() * (i + 1));
-    [order[i], order[k]] = [order[k]!, order[i]!];
-  }
-  return order.slice(0, take).sort((a, b) => a - b);
+  const all = Uint32Array.from({ length: d }, (_, j) => j);
+  const order = shuffled(all, mixSeed(state.config.seed, COLUMN_TAG, treeIndex));
+  return Array.from(order.subarray(0, take)).sort((a, b) => a - b);
 }
 
 /** Starts the next tree, or the final evaluation when every tree is grown. */
@@ -69,8 +65,11 @@ function startTree(state: GbdtState): GbdtState {
  */
 export function afterBinning(state: GbdtState): GbdtState {
   const { moments, edges } = state.binning;
-  const rate = Math.min(Math.max(moments.positives / Math.max(moments.rows, 1), 1e-6), 1 - 1e-6);
-  return startTree({ ...state, edges: edges.map((e) => [...e]), base: logit(rate) });
+  return startTree({
+    ...state,
+    edges: edges.map((e) => [...e]),
+    base: baseRateLogit(moments.positives, moments.rows),
+  });
 }
 
 /** Records the losses of the completed trees; stops early when validation stopped improving. */

@@ -171,6 +171,18 @@ describe('gbdt strategy', () => {
     const reasons = gbdtStrategy.reasons(fed.model, row, names, 3);
     expect(reasons.length).toBeLessThanOrEqual(3);
     for (const r of reasons) expect(names).toContain(r);
+    // Reasons are the features raising the log-odds most, largest first: checked on a row that has some.
+    const riskyRow = Array.from({ length: 200 }, (_, i) => rows.x.slice(i * rows.d, (i + 1) * rows.d)).find(
+      (r) => gbdtContributions(fed.model, r).some((c) => c > 0),
+    )!;
+    const expected = [...gbdtContributions(fed.model, riskyRow)]
+      .map((c, j) => [names[j]!, c] as const)
+      .filter(([, c]) => c > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([n]) => n);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(gbdtStrategy.reasons(fed.model, riskyRow, names, 3)).toEqual(expected);
     expect(getStrategy('gbdt')).toBe(gbdtStrategy);
     expect(JSON.parse(JSON.stringify(fed.model))).toEqual(fed.model);
   });

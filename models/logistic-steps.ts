@@ -2,7 +2,7 @@
 
 import { choleskySolve } from './linalg.ts';
 import type { LogisticState } from './logistic-state.ts';
-import { checkedVector, logit } from './numeric.ts';
+import { baseRateLogit, checkedVector } from './numeric.ts';
 import type { Update } from './strategy.ts';
 
 /**
@@ -35,9 +35,8 @@ const stdOf = (variance: number): number => {
 
 /** Newton starts at β = (logit(base rate), 0, …), which saves a round or two over β = 0. */
 function startNewton(state: LogisticState): LogisticState {
-  const rate = Math.min(Math.max(state.positives / state.rows, 1e-6), 1 - 1e-6);
   const beta = new Array<number>(state.featureCount + 1).fill(0);
-  beta[0] = logit(rate);
+  beta[0] = baseRateLogit(state.positives, state.rows);
   return { ...state, phase: 'newton', beta };
 }
 

@@ -5,7 +5,7 @@
 import { initialLogisticState, type LogisticState } from './logistic-state.ts';
 import { afterSpread as logisticAfterSpread, afterStats as logisticAfterStats } from './logistic-steps.ts';
 import type { MlpState } from './mlp-state.ts';
-import { checkedVector, logit } from './numeric.ts';
+import { baseRateLogit, checkedVector } from './numeric.ts';
 import type { Update } from './strategy.ts';
 
 /**
@@ -41,9 +41,8 @@ function asLogistic(state: MlpState): LogisticState {
 
 /** Starts FedAvg with the output bias at logit(base rate), as if the net first learnt the prior. */
 function startFedAvg(state: MlpState): MlpState {
-  const rate = Math.min(Math.max(state.positives / state.rows, 1e-6), 1 - 1e-6);
   const weights = [...state.weights];
-  weights[weights.length - 1] = Math.fround(logit(rate));
+  weights[weights.length - 1] = Math.fround(baseRateLogit(state.positives, state.rows));
   return { ...state, phase: 'fedavg', weights };
 }
 

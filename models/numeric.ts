@@ -39,6 +39,17 @@ export function logit(p: number): number {
 }
 
 /**
+ * The log-odds of a base rate `positives / rows`, the rate kept within [1e-6, 1 − 1e-6]: where the
+ * model kinds start their intercept (no rows count as rate 0).
+ *
+ * @example
+ * baseRateLogit(50, 1000); // logit(0.05) ≈ −2.944
+ */
+export function baseRateLogit(positives: number, rows: number): number {
+  return logit(Math.min(Math.max(positives / Math.max(rows, 1), 1e-6), 1 - 1e-6));
+}
+
+/**
  * Reads a numeric vector of an exact length from round params or an aggregate, failing loudly
  * with the owning strategy's name (inputs that crossed a process boundary are never trusted).
  *

@@ -2,7 +2,7 @@
 
 import { initialLogisticState, type LogisticState } from './logistic-state.ts';
 import { afterNewton, afterSpread, afterStats } from './logistic-steps.ts';
-import { logit } from './numeric.ts';
+import { baseRateLogit } from './numeric.ts';
 import { binFeature } from './scorecard-bins.ts';
 import { absorbCounts, type FeatureGrid, initialGrid, quantileEdges } from './scorecard-grid.ts';
 import type { ScorecardState } from './scorecard-state.ts';
@@ -96,7 +96,6 @@ export function afterBinCounts(state: ScorecardState, agg: Update): ScorecardSta
   const features = selectFeatures(binned, config.minIv);
   const m = features.length;
   const { l2, maxRounds, tolerance } = config;
-  const rate = Math.min(Math.max(moments.positives / moments.rows, 1e-6), 1 - 1e-6);
   const lr: LogisticState = {
     ...initialLogisticState({ l2, maxRounds, tolerance }, m),
     phase: 'newton',
@@ -106,7 +105,7 @@ export function afterBinCounts(state: ScorecardState, agg: Update): ScorecardSta
     counts: new Array<number>(m).fill(moments.rows),
     rows: moments.rows,
     positives: moments.positives,
-    beta: [logit(rate), ...new Array<number>(m).fill(0)],
+    beta: [baseRateLogit(moments.positives, moments.rows), ...new Array<number>(m).fill(0)],
   };
   return { ...state, phase: 'newton', binned, features, lr };
 }

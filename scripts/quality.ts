@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LabClient } from '../client-sdk/client.ts';
-import type { JobSpecInput, ModelSpec } from '../client-sdk/contract/job-spec.ts';
+import { type JobSpecInput, ModelKind, type ModelSpec } from '../client-sdk/contract/job-spec.ts';
 import type { Job, Model } from '../client-sdk/contract/resources.ts';
 import { connectRedis, labKeys } from '../lab/infra/redis.ts';
 import { createApiKey } from '../lab/store/api-keys.ts';
@@ -36,7 +36,7 @@ const { values } = parseArgs({
 const dpEpsilon = values['dp-epsilon'] === undefined ? undefined : Number(values['dp-epsilon']);
 const split = values.split as 'vertical' | 'horizontal';
 const kind = values.model as ModelSpec['kind'];
-if (!['vertical', 'horizontal'].includes(split) || !['logistic', 'scorecard', 'mlp', 'gbdt'].includes(kind)) {
+if (!['vertical', 'horizontal'].includes(split) || !ModelKind.safeParse(kind).success) {
   console.error(
     'usage: npm run quality -- --split vertical|horizontal --model logistic|scorecard|mlp|gbdt [--aggregation plain|ckks] [--dp-epsilon E [--l2 L]] [--data DIR] [--json]',
   );

@@ -136,12 +136,16 @@ export const ModelSpec = z.discriminatedUnion('kind', [
 ]);
 export type ModelSpec = z.infer<typeof ModelSpec>;
 /**
- * The model kinds a job may train.
+ * The model kinds a job may train: the kinds of `ModelSpec`, as one schema for every message that
+ * names a kind.
  *
  * @example
- * const kind: ModelKind = job.spec.model.kind; // e.g. 'logistic'
+ * ModelKind.parse('gbdt'); // 'gbdt'
  */
-export type ModelKind = ModelSpec['kind'];
+export const ModelKind = z.enum(
+  ModelSpec.options.map((o) => o.shape.kind.value) as [ModelSpec['kind'], ...ModelSpec['kind'][]],
+);
+export type ModelKind = z.infer<typeof ModelKind>;
 
 /**
  * Where labels come from: the bank's label set (the joint case), or a label column the domains

@@ -1,7 +1,7 @@
 // Wire shapes of the lab's resources: label sets, jobs, privacy reports, models, scores.
 import { z } from 'zod';
 import { DatasetFingerprint } from './dataset-fingerprint.ts';
-import { BankFeatureName, JobSpec } from './job-spec.ts';
+import { BankFeatureName, JobSpec, ModelKind } from './job-spec.ts';
 import { Uscc } from './uscc.ts';
 
 /**
@@ -417,7 +417,7 @@ export const Model = z.object({
   name: z.string(),
   /** 1 + the number of earlier models of the same tenant and name. */
   version: z.int().min(1),
-  kind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
+  kind: ModelKind,
   status: z.enum(['active', 'retired']),
   /** Every retire / activate, oldest first (who, why, when). */
   statusChanges: z.array(

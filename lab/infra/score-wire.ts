@@ -1,6 +1,7 @@
 // The scoring channel between the lab and each domain's warm scorer: calls on a Redis list per
 // domain (any of the domain's brokers takes them), replies on the calling lab process's channel.
 import { z } from 'zod';
+import { ModelKind } from '../../client-sdk/contract/job-spec.ts';
 import { Encoding } from '../../client-sdk/contract/resources.ts';
 import { inputName, sourceReasons } from '../../models/encoding.ts';
 
@@ -33,7 +34,7 @@ export type ScoreCall = z.infer<typeof ScoreCall>;
 /** A released model as a scorer needs it (read from its record once, cached by id). */
 export const ScoreModelWire = z.strictObject({
   id: z.string(),
-  kind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
+  kind: ModelKind,
   encoding: Encoding,
   bankFeatures: z.array(z.string()),
   parameters: z.record(z.string(), z.unknown()),

@@ -1,7 +1,7 @@
 // Queue payloads between the coordinator / scoring API and the domain brokers (BullMQ job data and results).
 import { z } from 'zod';
 import { DatasetFingerprint } from '../../client-sdk/contract/dataset-fingerprint.ts';
-import { ValidationSpec } from '../../client-sdk/contract/job-spec.ts';
+import { ModelKind, ValidationSpec } from '../../client-sdk/contract/job-spec.ts';
 import { CatalogFeature, Encoding, Evaluation } from '../../client-sdk/contract/resources.ts';
 import { BLOB_REF } from './blob-store.ts';
 
@@ -35,7 +35,7 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 /** The per-job facts every training task carries, so any broker can (re)load the enclave from scratch. */
 export const TrainSetup = z.strictObject({
-  modelKind: z.enum(['logistic', 'scorecard', 'mlp', 'gbdt']),
+  modelKind: ModelKind,
   encoding: Encoding,
   bankFeatures: z.array(z.string()),
   labels: z.discriminatedUnion('source', [

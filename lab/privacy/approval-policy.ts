@@ -1,6 +1,7 @@
 // The approval policy operators configure: how many distinct operators a job needs, which jobs are
 // low-risk enough to approve themselves, and how long a job may wait for a decision.
 import { z } from 'zod';
+import { ModelKind } from '../../client-sdk/contract/job-spec.ts';
 import type { Job } from '../../client-sdk/contract/resources.ts';
 
 export const ApprovalPolicy = z.strictObject({
@@ -15,7 +16,7 @@ export const ApprovalPolicy = z.strictObject({
   autoApprove: z
     .strictObject({
       enabled: z.boolean().default(false),
-      kinds: z.array(z.enum(['logistic', 'scorecard', 'mlp', 'gbdt'])).default(['logistic', 'scorecard']),
+      kinds: z.array(ModelKind).default(['logistic', 'scorecard']),
       /** Label rows per parameter at least this (well above the platform floor). */
       minRowsPerParameter: z.number().positive().default(100),
       /** Only jobs with differential privacy on. */
