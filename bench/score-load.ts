@@ -7,6 +7,7 @@ import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import autocannon from 'autocannon';
 import { z } from 'zod';
+import { ownCpuSeconds } from './cpu.ts';
 
 const Config = z.object({
   url: z.url(),
@@ -48,6 +49,8 @@ export type LoadResult = {
   errors: number;
   non2xx: number;
   tool: 'wrk' | 'autocannon';
+  /** Cores the generator used over its run (its own process and wrk's). */
+  cpu: number;
 };
 
 /** Request bodies scoring one entity each, in the order they are sent. */
@@ -120,6 +123,7 @@ async function runWrk(config: z.output<typeof Config>): Promise<LoadResult> {
       errors: s.errors,
       non2xx: s.non2xx,
       tool: 'wrk',
+      cpu: 0,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -155,6 +159,7 @@ async function runAutocannon(config: z.output<typeof Config>): Promise<LoadResul
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     tool: 'autocannon',
+    cpu: 0,
   };
 }
 
@@ -166,7 +171,10 @@ function run(config: z.output<typeof Config>): Promise<LoadResult> {
 
 try {
   const config = Config.parse(JSON.parse(await text(process.stdin)));
-  console.log(JSON.stringify(await run(config)));
+  const started = { at: performance.now(), cpu: ownCpuSeconds() };
+  const result = await run(config);
+  const cpu = (ownCpuSeconds() - started.cpu) / ((performance.now() - started.at) / 1000);
+  console.log(JSON.stringify({ ...result, cpu: +cpu.toFixed(3) }));
 } catch (err) {
   console.error('score-load failed:', err instanceof Error ? err.message : err);
   process.exit(1);

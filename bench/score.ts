@@ -18,6 +18,7 @@ import { waitForDomains } from '../scripts/lib/scenario.ts';
 import { startStack } from '../scripts/lib/stack.ts';
 import { readAuthorizations, readLabels } from '../scripts/lib/world-files.ts';
 import { generateWorld, type WorldSummary } from '../scripts/synth/index.ts';
+import { cpuBetween, cpuSnapshot } from './cpu.ts';
 import type { LoadConfig, LoadResult } from './score-load.ts';
 
 const { values } = parseArgs({
@@ -88,6 +89,46 @@ async function callTotals(url: string, operatorKey: string): Promise<{ calls: nu
       .filter((l) => l.startsWith(`${name}{`))
       .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
   return { calls: sum('lab_score_calls_total'), requests: sum('lab_score_call_requests_total') };
+}
+
+/**
+ * Waits until every domain's broker has its warm spare enclave again (it starts one a few seconds
+ * after a job ends, loading the whole table): measuring before would count that start-up.
+ */
+async function domainsQuiet(redisUrl: string, prefix: string, domains: readonly string[]): Promise<void> {
+  const conn = connectRedis(redisUrl);
+  const keys = labKeys(prefix);
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const states = await Promise.all(domains.map((d) => conn.get(keys.domainStatus(d))));
+      if (states.every((s) => s !== null && JSON.parse(s).spareReady === true)) return;
+      if (Date.now() > deadline)
+        throw new Error('the domains did not warm their spare enclaves within 120 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    conn.disconnect();
+  }
+}
+
+/** The stack's processes and Redis by CPU group (a broker's enclaves count as `enclave`). */
+async function cpuGroups(
+  stack: Awaited<ReturnType<typeof startStack>>,
+  redisUrl: string,
+): Promise<Map<number, string>> {
+  const roots = new Map<number, string>();
+  for (const [name, child] of stack.processes) {
+    if (child.pid) roots.set(child.pid, name.startsWith('broker') ? 'broker' : name.replace(/-\d+$/, ''));
+  }
+  const conn = connectRedis(redisUrl);
+  try {
+    const pid = /process_id:(\d+)/.exec(await conn.info('server'))?.[1];
+    if (pid) roots.set(Number(pid), 'redis');
+  } finally {
+    conn.disconnect();
+  }
+  return roots;
 }
 
 /** The ceiling: the same HTTP stack (@hono/node-server) answering a fixed score, in its own process. */
@@ -170,6 +211,11 @@ async function main() {
       apiWorkers: Number(values['api-workers']),
     });
     const model = await trainPlatformModel(stack.url, keys, worldDir, world);
+    await domainsQuiet(
+      redis.url,
+      prefix,
+      world.domains.map((d) => d.id),
+    );
     const now = Date.now();
     const grants = await readAuthorizations(path.join(worldDir, 'banks', world.bank, 'authorizations.csv'));
     const entities = grants
@@ -182,8 +228,12 @@ async function main() {
     const url = `${stack.url}/v1/models/${model.id}/score`;
     const headers = { authorization: `Bearer ${keys.risk}`, 'content-type': 'application/json' };
     await load({ url, headers, entities, connections: 4, seconds: 2 }); // warm-up
+    const roots = await cpuGroups(stack, redis.url);
+    const enclaveOf = (g: string) => (g === 'broker' ? 'enclave' : g);
     const before = await callTotals(stack.url, keys.operator);
+    const cpuBefore = cpuSnapshot(roots, enclaveOf);
     const single = await load({ url, headers, entities, connections: concurrency, seconds });
+    const singleCpu = cpuBetween(cpuBefore, cpuSnapshot(roots, enclaveOf));
     const after = await callTotals(stack.url, keys.operator);
     const requestsPerCall = (after.requests - before.requests) / Math.max(1, after.calls - before.calls);
     say(`micro-batching: ${requestsPerCall.toFixed(2)} requests per domain call`);
@@ -193,16 +243,30 @@ async function main() {
 
     const c = await startCeiling();
     ceiling = c.child;
+    const idleBefore = cpuSnapshot(roots, enclaveOf);
     const ceil = await load({ url: `${c.url}/score`, headers, entities, connections: concurrency, seconds });
+    const idleCpu = cpuBetween(idleBefore, cpuSnapshot(roots, enclaveOf));
+    say(`stack CPU while idle (cores): ${JSON.stringify(idleCpu.groups)}`);
+    const perRequest = (n: number) => +(n / (single.rps * singleCpu.seconds)).toFixed(2);
+    const singleWrites = Object.fromEntries(
+      Object.entries(singleCpu.writes).map(([g, n]) => [g, perRequest(n)]),
+    );
+    say(
+      `single CPU (cores): ${JSON.stringify({ ...singleCpu.groups, loadGenerator: single.cpu })}, machine ${singleCpu.machineBusy}`,
+    );
+    say(`single: write system calls per request ${JSON.stringify(singleWrites)}`);
     say(`ceiling (bare Hono endpoint): ${ceil.rps.toFixed(0)} req/s`);
 
     const total = Number(values.batch);
+    const batchBefore = cpuSnapshot(roots, enclaveOf);
     const { scored, seconds: batchSeconds } = await scoreBatches(url, headers, entities, {
       total,
       size: 10_000,
       inFlight: batchConcurrency,
     });
     const entitiesPerSec = total / batchSeconds;
+    const batchCpu = cpuBetween(batchBefore, cpuSnapshot(roots, enclaveOf));
+    say(`batch CPU (cores): ${JSON.stringify(batchCpu.groups)}, machine ${batchCpu.machineBusy}`);
     say(
       `batch: ${total} entities in ${batchSeconds.toFixed(2)} s (${entitiesPerSec.toFixed(0)} entities/s, ${scored} scored)`,
     );
@@ -215,10 +279,16 @@ async function main() {
           errors: single.errors,
           non2xx: single.non2xx,
           requestsPerCall: +requestsPerCall.toFixed(2),
+          cpu: { ...singleCpu.groups, loadGenerator: single.cpu, machine: singleCpu.machineBusy },
+          writesPerRequest: singleWrites,
         },
         ceiling: { rps: Math.round(ceil.rps) },
         loadGenerator: single.tool,
-        batch: { entitiesPerSec: Math.round(entitiesPerSec), scored },
+        batch: {
+          entitiesPerSec: Math.round(entitiesPerSec),
+          scored,
+          cpu: { ...batchCpu.groups, machine: batchCpu.machineBusy },
+        },
       }),
     );
   } finally {

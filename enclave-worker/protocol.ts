@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ModelKind, ValidationSpec } from '../client-sdk/contract/job-spec.ts';
 import { QualityReport } from '../client-sdk/contract/quality.ts';
 import { CatalogFeature, Encoding, Evaluation } from '../client-sdk/contract/resources.ts';
-import { ScoreModelWire, ScoreVectors } from '../lab/infra/score-wire.ts';
+import { idList, numberRows, ScoreModelWire, ScoreVectors } from '../lab/infra/score-wire.ts';
 import { RoundInstructionWire } from '../lab/infra/task-protocol.ts';
 
 /** Entities one enclave score request may carry (the broker merges calls up to this). */
@@ -70,8 +70,8 @@ export const ToEnclave = z.discriminatedUnion('type', [
     id: z.int(),
     modelId: z.string(),
     model: ScoreModelWire.optional(),
-    entities: z.array(z.string()).max(MAX_SCORER_ENTITIES),
-    bankInputs: z.array(z.array(z.number())).optional(),
+    entities: idList(MAX_SCORER_ENTITIES),
+    bankInputs: numberRows.optional(),
   }),
 ]);
 export type ToEnclave = z.infer<typeof ToEnclave>;

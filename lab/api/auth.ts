@@ -27,16 +27,17 @@ export function authenticate(ctx: LabContext): MiddlewareHandler<AuthEnv> {
 /**
  * Authenticates one request (401 otherwise) and sets `principal` and `rateWindow` on it; with
  * `companion`, reads those fields of a hash of the caller's tenant in the same round trip when it
- * can (see `lookupApiKey`). For routes that authenticate themselves; `authenticate` uses it too.
+ * can (see `lookupApiKey`): their values, or with `windowAt` their window verdicts. For routes that
+ * authenticate themselves; `authenticate` uses it too.
  *
  * @example
- * const { companion } = await authenticateRequest(ctx, c, { key: ctx.keys.authorization, fields: entities });
+ * const { verdicts } = await authenticateRequest(ctx, c, { key: ctx.keys.scoringWindows, fields: entities, windowAt: Date.now() });
  */
 export async function authenticateRequest(
   ctx: LabContext,
   c: Context<AuthEnv>,
   companion?: CompanionRead,
-): Promise<{ principal: Principal; companion: (string | null)[] | null }> {
+): Promise<{ principal: Principal; companion: (string | null)[] | null; verdicts: string | null }> {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer (\S+)$/.exec(header);
   const found = match ? await lookupApiKey(ctx.redis, ctx.keys, match[1]!, RATE_WINDOW_MS, companion) : null;
@@ -44,7 +45,7 @@ export async function authenticateRequest(
     throw new HttpError(401, 'unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
   c.set('principal', found.principal);
   c.set('rateWindow', found.window);
-  return { principal: found.principal, companion: found.companion };
+  return { principal: found.principal, companion: found.companion, verdicts: found.verdicts };
 }
 
 /**

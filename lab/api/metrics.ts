@@ -82,13 +82,29 @@ export function labMetrics(ctx: LabContext) {
     });
   }
 
+  // The labelled children, kept: finding one from its labels hashes them on every call (the label
+  // sets are bounded by the route patterns, methods and statuses).
+  const counted = new Map<string, ReturnType<typeof requests.labels>>();
+  const timed = new Map<string, ReturnType<typeof duration.labels>>();
   const measure: MiddlewareHandler = async function measureRequest(c, next) {
     const started = performance.now();
     await next();
     const method = METHODS.has(c.req.method) ? c.req.method : 'OTHER';
     const route = routeLabel(c);
-    requests.inc({ method, route, status: String(c.res.status) });
-    duration.observe({ method, route }, (performance.now() - started) / 1000);
+    const status = String(c.res.status);
+    const series = `${method} ${route}`;
+    let timer = timed.get(series);
+    if (!timer) {
+      timer = duration.labels({ method, route });
+      timed.set(series, timer);
+    }
+    let counter = counted.get(`${series} ${status}`);
+    if (!counter) {
+      counter = requests.labels({ method, route, status });
+      counted.set(`${series} ${status}`, counter);
+    }
+    counter.inc();
+    timer.observe((performance.now() - started) / 1000);
   };
 
   // Access: operator or auditor API keys, like every other platform-wide read. Route patterns and

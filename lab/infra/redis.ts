@@ -57,6 +57,11 @@ export function labKeys(prefix: string) {
     domainQuality: (id: string) => `${prefix}:domain-quality:${id}`,
     domains: `${prefix}:domains`,
     authorization: (bank: string) => `${prefix}:authz:${bank}`,
+    /**
+     * The bank's scoring windows, by entity: `from:until` (epoch ms) for each unrevoked record that
+     * grants scoring, kept in step with `authorization(bank)`; read on every score request.
+     */
+    scoringWindows: (bank: string) => `${prefix}:authz-scoring:${bank}`,
     blob: (hash: string) => `${prefix}:blob:${hash}`,
     audit: `${prefix}:audit`,
     /** Privacy budget: ε spent per domain, operator caps per domain (hashes per bank), and each job's charge. */

@@ -8,6 +8,74 @@ import { inputName, sourceReasons } from '../../models/encoding.ts';
 /** Reason codes a score may carry at most. */
 export const MAX_REASONS = 10;
 
+// The large arrays of the channel are checked by one loop each: zod's checks per element cost more
+// than scoring itself when a call carries thousands of entities.
+
+/**
+ * A non-empty list of ids of 1–64 characters, at most `max` of them.
+ *
+ * @example
+ * idList(10).parse(['9111…']);
+ */
+export function idList(max: number) {
+  return z.custom<string[]>(
+    (v) => {
+      if (!Array.isArray(v) || v.length === 0 || v.length > max) return false;
+      for (const e of v) if (typeof e !== 'string' || e.length === 0 || e.length > 64) return false;
+      return true;
+    },
+    { message: `expected 1 to ${max} ids of 1-64 characters` },
+  );
+}
+
+/**
+ * Rows of numbers (bank-side inputs per entity).
+ *
+ * @example
+ * numberRows.parse([[1, 2.5]]);
+ */
+export const numberRows = z.custom<number[][]>(
+  (v) => {
+    if (!Array.isArray(v)) return false;
+    for (const row of v) {
+      if (!Array.isArray(row)) return false;
+      for (const x of row) if (typeof x !== 'number') return false;
+    }
+    return true;
+  },
+  { message: 'expected rows of numbers' },
+);
+
+const probabilities = z.custom<(number | null)[]>(
+  (v) => {
+    if (!Array.isArray(v)) return false;
+    for (const p of v) if (p !== null && !(typeof p === 'number' && p >= 0 && p <= 1)) return false;
+    return true;
+  },
+  { message: 'expected probabilities in [0, 1] or null' },
+);
+
+const finiteOrNull = z.custom<(number | null)[]>(
+  (v) => {
+    if (!Array.isArray(v)) return false;
+    for (const x of v) if (x !== null && !(typeof x === 'number' && Number.isFinite(x))) return false;
+    return true;
+  },
+  { message: 'expected finite numbers or null' },
+);
+
+const reasonLists = z.custom<number[][]>(
+  (v) => {
+    if (!Array.isArray(v)) return false;
+    for (const r of v) {
+      if (!Array.isArray(r) || r.length > MAX_REASONS) return false;
+      for (const k of r) if (!Number.isInteger(k) || k < 0) return false;
+    }
+    return true;
+  },
+  { message: `expected lists of at most ${MAX_REASONS} feature indices` },
+);
+
 /**
  * Lab → domain: score these entities with this model. Micro-batched: one call carries every
  * request the lab process had for (domain, model) while the previous call was out.
@@ -25,9 +93,9 @@ export const ScoreCall = z.strictObject({
   tenant: z.string().min(1),
   /** A released model: its record is read once per broker and cached (parameters never change). */
   modelId: z.string().min(1).max(64),
-  entities: z.array(z.string().min(1).max(64)).min(1).max(50_000),
+  entities: idList(50_000),
   /** Per entity, the model's bank-side inputs in `bankFeatures` order (models that declare them). */
-  bankInputs: z.array(z.array(z.number())).optional(),
+  bankInputs: numberRows.optional(),
 });
 export type ScoreCall = z.infer<typeof ScoreCall>;
 
@@ -51,9 +119,9 @@ export type ScoreModelWire = z.infer<typeof ScoreModelWire>;
  * ScoreVectors.parse({ probability: [0.04, null], reasons: [[2, 0], []] });
  */
 export const ScoreVectors = z.strictObject({
-  probability: z.array(z.number().min(0).max(1).nullable()),
-  points: z.array(z.number().refine(Number.isFinite, 'must be finite').nullable()).optional(),
-  reasons: z.array(z.array(z.int().min(0)).max(MAX_REASONS)),
+  probability: probabilities,
+  points: finiteOrNull.optional(),
+  reasons: reasonLists,
 });
 export type ScoreVectors = z.infer<typeof ScoreVectors>;
 
@@ -64,9 +132,17 @@ export type ScoreVectors = z.infer<typeof ScoreVectors>;
  * @example
  * scoreSources(model.encoding); // ['tax.annual_tax_paid', 'tax.tax_grade', …]
  */
-export function scoreSources(encoding: Encoding): string[] {
-  return sourceReasons(encoding.inputs.map(inputName));
+export function scoreSources(encoding: Encoding): readonly string[] {
+  let list = sourcesByEncoding.get(encoding);
+  if (!list) {
+    list = sourceReasons(encoding.inputs.map(inputName));
+    sourcesByEncoding.set(encoding, list);
+  }
+  return list;
 }
+
+/** Computed once per encoding object (a cached model keeps its object; callers only read the list). */
+const sourcesByEncoding = new WeakMap<Encoding, string[]>();
 
 /**
  * The slots `from` (inclusive) to `to` (exclusive) of a call's scores.

@@ -17,18 +17,6 @@ export interface DomainScores {
   retryAfterMs: number | null;
 }
 
-/** Each model's source features (what its reason codes index), computed once per model. */
-const sourceLists = new Map<string, string[]>();
-function sourcesOf(model: StoredModel): string[] {
-  let list = sourceLists.get(model.id);
-  if (!list) {
-    list = scoreSources(model.encoding);
-    if (sourceLists.size >= 1000) sourceLists.clear();
-    sourceLists.set(model.id, list);
-  }
-  return list;
-}
-
 /**
  * Scores entities on their domains through the scoring channel; an entity missing from the result
  * is unavailable (no domain holds it, or its domain's scorer is down, slow or refused). USCC
@@ -61,7 +49,7 @@ export async function scoreOnDomains(
     }
   }
   const withInputs = model.bankFeatures.length > 0;
-  const sources = sourcesOf(model);
+  const sources = scoreSources(model.encoding);
   await Promise.all(
     [...byDomain].map(async ([domain, idSet]) => {
       const ids = [...idSet];

@@ -147,6 +147,35 @@ end
 return out
 `;
 
+/**
+ * LOOKUP_AND_COUNT, then for the hash fields ARGV[3…] of KEYS[3] — windows `from:until` in epoch
+ * ms — one character each: '1' when the window holds ARGV[2] (from ≤ at < until), '0' when it does
+ * not, '?' when the field is missing or not a window. Returns false or `{record, count, ttl ms, verdicts}`:
+ * one short string instead of thousands of values, for the caller to parse.
+ */
+const LOOKUP_COUNT_AND_CHECK = `${LOOKUP_AND_COUNT_STEPS}
+local at = tonumber(ARGV[2])
+local verdicts = {}
+local i = 3
+while i <= #ARGV do
+  local j = math.min(i + 999, #ARGV)
+  local got = redis.call('HMGET', KEYS[3], unpack(ARGV, i, j))
+  for k = 1, #got do
+    local v = '?'
+    local w = got[k]
+    if w then
+      local sep = string.find(w, ':', 1, true)
+      local from = sep and tonumber(string.sub(w, 1, sep - 1))
+      local untl = sep and tonumber(string.sub(w, sep + 1))
+      if from and untl then v = (from <= at and at < untl) and '1' or '0' end
+    end
+    verdicts[#verdicts + 1] = v
+  end
+  i = j + 1
+end
+return {raw, n, ttl, table.concat(verdicts)}
+`;
+
 /** A request's place in its key's rate-limit window. */
 export interface RateWindow {
   count: number;
@@ -160,10 +189,31 @@ export interface RateWindow {
 const tenantOfHash = new Map<string, string>();
 const TENANTS_KEPT = 10_000;
 
-/** Hash fields to read with the key lookup: `key(tenant)` names the hash once the tenant is known. */
+/**
+ * Key records as parsed, by their stored JSON: the hot path parses a record only when it changed
+ * (a revocation or rotation writes a new one). Bounded like `tenantOfHash`.
+ */
+const parsedRecords = new Map<string, StoredKey>();
+
+function parseStored(raw: string): StoredKey {
+  let stored = parsedRecords.get(raw);
+  if (!stored) {
+    stored = StoredKey.parse(JSON.parse(raw));
+    if (parsedRecords.size >= TENANTS_KEPT) parsedRecords.clear();
+    parsedRecords.set(raw, stored);
+  }
+  return stored;
+}
+
+/**
+ * Hash fields to read with the key lookup: `key(tenant)` names the hash once the tenant is known.
+ * With `windowAt` (epoch ms), the fields hold windows `from:until` and the lookup answers one
+ * verdict character per field instead of the values (see LOOKUP_COUNT_AND_CHECK).
+ */
 export interface CompanionRead {
   key: (tenant: string) => string;
   fields: readonly string[];
+  windowAt?: number;
 }
 
 /**
@@ -181,19 +231,40 @@ export async function lookupApiKey(
   key: string,
   windowMs: number,
   companion?: CompanionRead,
-): Promise<{ principal: Principal; window: RateWindow; companion: (string | null)[] | null } | null> {
+): Promise<{
+  principal: Principal;
+  window: RateWindow;
+  companion: (string | null)[] | null;
+  verdicts: string | null;
+} | null> {
   if (!KEY_FORMAT.test(key)) return null;
   const hash = hashKey(key);
   const tenant = companion ? tenantOfHash.get(hash) : undefined;
+  const checking = companion?.windowAt !== undefined;
   const reply = (
     tenant !== undefined && companion
-      ? await runScript(
-          redis,
-          'labLookupKeyAndRead',
-          LOOKUP_COUNT_AND_READ,
-          [keys.apiKey(hash), keys.rateLimit(hash), companion.key(tenant), windowMs, ...companion.fields],
-          3,
-        )
+      ? checking
+        ? await runScript(
+            redis,
+            'labLookupKeyAndCheck',
+            LOOKUP_COUNT_AND_CHECK,
+            [
+              keys.apiKey(hash),
+              keys.rateLimit(hash),
+              companion.key(tenant),
+              windowMs,
+              companion.windowAt!,
+              ...companion.fields,
+            ],
+            3,
+          )
+        : await runScript(
+            redis,
+            'labLookupKeyAndRead',
+            LOOKUP_COUNT_AND_READ,
+            [keys.apiKey(hash), keys.rateLimit(hash), companion.key(tenant), windowMs, ...companion.fields],
+            3,
+          )
       : await runScript(redis, 'labLookupKey', LOOKUP_AND_COUNT, [
           keys.apiKey(hash),
           keys.rateLimit(hash),
@@ -201,17 +272,17 @@ export async function lookupApiKey(
         ])
   ) as [string, number, number, ...(string | null)[]] | null;
   if (!reply) return null;
-  const stored = StoredKey.parse(JSON.parse(reply[0]));
+  const stored = parseStored(reply[0]);
   if (!isLive(stored)) return null;
   if (tenantOfHash.size >= TENANTS_KEPT) tenantOfHash.clear();
   tenantOfHash.set(hash, stored.tenant);
   // Read for the tenant this key had when last seen; used only if it is still the key's tenant.
-  const read =
-    tenant !== undefined && tenant === stored.tenant ? (reply.slice(3) as (string | null)[]) : null;
+  const own = tenant !== undefined && tenant === stored.tenant;
   return {
     principal: toRecord(stored),
     window: { count: reply[1], ttlMs: reply[2] },
-    companion: read,
+    companion: own && !checking ? (reply.slice(3) as (string | null)[]) : null,
+    verdicts: own && checking ? String(reply[3] ?? '') : null,
   };
 }
 

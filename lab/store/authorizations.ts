@@ -14,12 +14,16 @@ const Stored = z.object({
 
 export type Purpose = 'modelling' | 'scoring';
 
-/** Sets each field to its new value only if it still holds the value read; answers 1/0 per field. */
+/**
+ * Sets each field of KEYS[1] to its new value only if it still holds the value read, and drops the
+ * field's scoring window (KEYS[2]) with it; answers 1/0 per field.
+ */
 const HASH_CAS = `
 local done = {}
 for i = 1, #ARGV, 3 do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+    redis.call('HDEL', KEYS[2], ARGV[i])
     done[#done + 1] = 1
   else
     done[#done + 1] = 0
@@ -27,6 +31,26 @@ for i = 1, #ARGV, 3 do
 end
 return done
 `;
+
+/**
+ * A record's scoring window as the index keeps it (`from:until`, epoch ms), or null when the record
+ * does not grant scoring (the index then holds nothing for the entity).
+ *
+ * @example
+ * scoringWindow({ purposes: ['scoring'], grantedAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z' });
+ * // '1767225600000:1798761600000'
+ */
+export function scoringWindow(g: {
+  purposes: readonly Purpose[];
+  grantedAt: string;
+  expiresAt: string;
+}): string | null {
+  if (!g.purposes.includes('scoring')) return null;
+  const from = Date.parse(g.grantedAt);
+  const until = Date.parse(g.expiresAt);
+  return Number.isFinite(from) && Number.isFinite(until) ? `${from}:${until}` : null;
+}
+
 /** Parsed records kept by their stored text (a few MB at most). */
 const PARSED_CACHE = 200_000;
 
@@ -46,20 +70,34 @@ export class AuthorizationRegistry {
   ) {}
 
   async grant(grants: readonly AuthorizationGrant[]): Promise<number> {
-    const byBank = new Map<string, Record<string, string>>();
+    const byBank = new Map<
+      string,
+      { records: Record<string, string>; windows: Record<string, string>; unscored: string[] }
+    >();
     for (const g of grants) {
-      const fields = byBank.get(g.bank) ?? {};
-      fields[g.entity] = JSON.stringify({
+      let bank = byBank.get(g.bank);
+      if (!bank) {
+        bank = { records: {}, windows: {}, unscored: [] };
+        byBank.set(g.bank, bank);
+      }
+      bank.records[g.entity] = JSON.stringify({
         purposes: g.purposes,
         grantedAt: g.grantedAt,
         expiresAt: g.expiresAt,
         evidence: g.evidence,
         revokedAt: null,
       });
-      byBank.set(g.bank, fields);
+      const window = scoringWindow(g);
+      if (window) bank.windows[g.entity] = window;
+      else bank.unscored.push(g.entity);
     }
+    // Records and their scoring windows change together: one transaction.
     const tx = this.redis.multi();
-    for (const [bank, fields] of byBank) tx.hset(this.keys.authorization(bank), fields);
+    for (const [bank, { records, windows, unscored }] of byBank) {
+      tx.hset(this.keys.authorization(bank), records);
+      if (Object.keys(windows).length > 0) tx.hset(this.keys.scoringWindows(bank), windows);
+      if (unscored.length > 0) tx.hdel(this.keys.scoringWindows(bank), ...unscored);
+    }
     await tx.exec();
     return grants.length;
   }
@@ -110,6 +148,45 @@ export class AuthorizationRegistry {
   }
 
   /**
+   * `allowed` for scoring from the verdicts the key lookup computed on the scoring-window index
+   * (one character per entity: '1' inside its window, '0' outside, '?' no window). An entity
+   * without a window is decided on its full record: it may be revoked, grant other purposes only,
+   * be absent, or predate the index.
+   *
+   * @example
+   * await authz.allowedFromVerdicts('bank-a', ['9144…', '9111…'], '1?', new Date()); // [true, false]
+   */
+  async allowedFromVerdicts(
+    bank: string,
+    entities: readonly string[],
+    verdicts: string,
+    now: Date,
+  ): Promise<boolean[]> {
+    const out = new Array<boolean>(entities.length);
+    const unknown: number[] = [];
+    for (let i = 0; i < entities.length; i++) {
+      const v = verdicts.charCodeAt(i);
+      if (v === 49)
+        out[i] = true; // '1'
+      else if (v === 48)
+        out[i] = false; // '0'
+      else unknown.push(i);
+    }
+    if (unknown.length > 0) {
+      const decided = await this.allowed(
+        bank,
+        unknown.map((i) => entities[i]!),
+        'scoring',
+        now,
+      );
+      unknown.forEach((i, k) => {
+        out[i] = decided[k]!;
+      });
+    }
+    return out;
+  }
+
+  /**
    * Marks the bank's records of these entities revoked at `at` (every purpose). Returns how many
    * records existed and were not revoked yet; unknown entities count 0. Each record is changed by
    * compare-and-set, so a grant landing meanwhile is never overwritten by a stale revocation.
@@ -139,7 +216,13 @@ export class AuthorizationRegistry {
         args.push(entity, raw, JSON.stringify({ ...a, revokedAt: at }));
       });
       if (tried.length === 0) return revoked;
-      const done = (await this.redis.eval(HASH_CAS, 1, key, ...args)) as number[];
+      const done = (await this.redis.eval(
+        HASH_CAS,
+        2,
+        key,
+        this.keys.scoringWindows(bank),
+        ...args,
+      )) as number[];
       revoked += done.filter((d) => d === 1).length;
       pending = tried.filter((_, i) => done[i] !== 1);
       if (pending.length === 0) return revoked;

@@ -48,7 +48,9 @@ export function launch(
   env: NodeJS.ProcessEnv,
   showLogs: boolean,
 ): Promise<{ child: ChildProcess; hello: Record<string, unknown> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // STACK_NODE_ARGS: extra Node flags for every process of the stack (e.g. `--cpu-prof` to profile).
+  const extra = process.env.STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', showLogs ? 'inherit' : 'ignore'],

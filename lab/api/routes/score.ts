@@ -51,10 +51,11 @@ export function scoreRoute(ctx: LabContext) {
       (error: unknown) => ({ value: undefined, error }),
     );
     const asked = requestedEntities(body.value);
-    const { principal: p, companion } = await authenticateRequest(
+    const now = new Date();
+    const { principal: p, verdicts } = await authenticateRequest(
       ctx,
       c,
-      asked ? { key: ctx.keys.authorization, fields: asked } : undefined,
+      asked ? { key: ctx.keys.scoringWindows, fields: asked, windowAt: now.getTime() } : undefined,
     );
     enforceRateLimit(c, p, c.get('rateWindow'));
     checkRole(p, 'risk-system');
@@ -96,20 +97,18 @@ export function scoreRoute(ctx: LabContext) {
       }
       valid.push({ e, i });
     });
-    // `entities` is `asked` as validated (same ids, same order): the records read with the key are
+    // `entities` is `asked` as validated (same ids, same order): the verdicts read with the key are
     // indexed like the request.
-    const allowed = companion
-      ? ctx.authorizations.allowedFrom(
-          valid.map(({ i }) => companion[i] ?? null),
-          'scoring',
-          new Date(),
-        )
-      : await ctx.authorizations.allowed(
-          p.tenant,
-          valid.map(({ e }) => e),
-          'scoring',
-          new Date(),
-        );
+    const validIds = valid.map(({ e }) => e);
+    const allowed =
+      verdicts !== null
+        ? await ctx.authorizations.allowedFromVerdicts(
+            p.tenant,
+            validIds,
+            valid.map(({ i }) => verdicts[i] ?? '?').join(''),
+            now,
+          )
+        : await ctx.authorizations.allowed(p.tenant, validIds, 'scoring', now);
     const toScore: { entity: string; index: number }[] = [];
     valid.forEach(({ e, i }, k) => {
       if (allowed[k]) toScore.push({ entity: e, index: i });
