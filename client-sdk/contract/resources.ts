@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DatasetFingerprint } from './dataset-fingerprint.ts';
 import { BankFeatureName, JobSpec, ModelKind } from './job-spec.ts';
-import { Uscc } from './uscc.ts';
+import { isValidUscc } from './uscc.ts';
 
 /**
  * Who a key speaks for. Bank tenants: `bank-scientist`, `risk-system`. Platform tenant (`platform`):
@@ -42,6 +42,9 @@ export const OpaqueId = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'an opaque id: 1-64 letters, digits, _ . : -');
 
+/** OpaqueId's pattern, for checks of thousands of ids without a parse each. */
+const OPAQUE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /**
  * Checks an entity id against its key type (USCC check character, or the opaque id pattern).
  *
@@ -49,7 +52,8 @@ export const OpaqueId = z
  * isValidEntity('91350100M000100Y43', 'uscc'); // true
  */
 export function isValidEntity(entity: string, key: EntityKey): boolean {
-  return key === 'uscc' ? Uscc.safeParse(entity).success : OpaqueId.safeParse(entity).success;
+  // The schemas' own checks, called directly: a batch checks up to 10,000 ids.
+  return key === 'uscc' ? isValidUscc(entity) : OPAQUE_ID.test(entity);
 }
 
 /**

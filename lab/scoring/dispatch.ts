@@ -11,20 +11,31 @@ export interface EntityScore {
   reasons: string[];
 }
 
-/** Scores by entity; `retryAfterMs` is set when a domain that should have answered could not. */
+/**
+ * The scores of the entities asked for, in their order (`undefined`: unavailable); `retryAfterMs`
+ * is set when a domain that should have answered could not.
+ */
 export interface DomainScores {
-  scores: Map<string, EntityScore>;
+  scores: (EntityScore | undefined)[];
   retryAfterMs: number | null;
 }
 
+/** One domain's part of a request: each entity once, and where its answer goes. */
+interface DomainPart {
+  ids: string[];
+  /** For each id, the positions (in the asked list) that take its score. */
+  slots: number[][];
+}
+
 /**
- * Scores entities on their domains through the scoring channel; an entity missing from the result
- * is unavailable (no domain holds it, or its domain's scorer is down, slow or refused). USCC
+ * Scores entities on their domains through the scoring channel; an entity with no score is
+ * unavailable (no domain holds it, or its domain's scorer is down, slow or refused). USCC
  * entities go to the domain covering their division code; opaque ids go to every domain of the
- * model, and only the one holding the entity answers for it.
+ * model, and only the one holding the entity answers for it. A batch may repeat an entity: its
+ * domain scores it once.
  *
  * @example
- * const { scores } = await scoreOnDomains(ctx, model, ['9111…'], new Map()); scores.get('9111…')?.probability;
+ * const { scores } = await scoreOnDomains(ctx, model, ['9111…'], new Map()); scores[0]?.probability;
  */
 export async function scoreOnDomains(
   ctx: LabContext,
@@ -32,27 +43,44 @@ export async function scoreOnDomains(
   entities: readonly string[],
   bankInputs: ReadonlyMap<string, number[]>,
 ): Promise<DomainScores> {
-  const out = new Map<string, EntityScore>();
+  const out = new Array<EntityScore | undefined>(entities.length);
   let retryAfterMs: number | null = null;
   if (entities.length === 0) return { scores: out, retryAfterMs };
-  const served = new Map<string, number>();
   const domains = (await ctx.domains.listCached()).filter((d) => model.domains.includes(d.id));
-  // Each entity once per domain (a batch may repeat one; its domain answers it once).
-  const byDomain = new Map<string, Set<string>>();
-  for (const e of entities) {
-    const targets = model.entityKey === 'uscc' ? [domainForEntity(domains, e)] : domains.map((d) => d.id);
-    for (const d of targets) {
-      if (!d) continue;
-      const ids = byDomain.get(d) ?? new Set<string>();
-      ids.add(e);
-      byDomain.set(d, ids);
+  const parts = new Map<string, DomainPart & { index: Map<string, number> }>();
+  const add = (domain: string, entity: string, at: number) => {
+    let part = parts.get(domain);
+    if (!part) {
+      part = { ids: [], slots: [], index: new Map() };
+      parts.set(domain, part);
     }
-  }
+    const k = part.index.get(entity);
+    if (k === undefined) {
+      part.index.set(entity, part.ids.length);
+      part.ids.push(entity);
+      part.slots.push([at]);
+    } else part.slots[k]!.push(at);
+  };
+  // Enterprises of one division code share a domain: routed once per code per request.
+  const byDivision = new Map<string, string | null>();
+  entities.forEach((e, at) => {
+    if (model.entityKey !== 'uscc') {
+      for (const d of domains) add(d.id, e, at);
+      return;
+    }
+    const division = e.slice(2, 8);
+    let domain = byDivision.get(division);
+    if (domain === undefined) {
+      domain = domainForEntity(domains, e);
+      byDivision.set(division, domain);
+    }
+    if (domain) add(domain, e, at);
+  });
   const withInputs = model.bankFeatures.length > 0;
   const sources = scoreSources(model.encoding);
+  const served = new Map<string, number>();
   await Promise.all(
-    [...byDomain].map(async ([domain, idSet]) => {
-      const ids = [...idSet];
+    [...parts].map(async ([domain, { ids, slots }]) => {
       const outcome = await ctx.scoring.score(
         domain,
         { modelId: model.id, tenant: model.tenant },
@@ -66,17 +94,19 @@ export async function scoreOnDomains(
       }
       let n = 0;
       const { probability, points, reasons } = outcome.scores;
-      ids.forEach((entity, i) => {
-        const p = probability[i];
-        if (p === null || p === undefined || out.has(entity)) return;
-        const pts = points?.[i];
-        out.set(entity, {
+      for (let k = 0; k < ids.length; k++) {
+        const p = probability[k];
+        const first = slots[k]![0]!;
+        if (p === null || p === undefined || out[first] !== undefined) continue;
+        const pts = points?.[k];
+        const score: EntityScore = {
           probability: p,
           ...(pts === null || pts === undefined ? {} : { points: pts }),
-          reasons: reasons[i]!.map((k) => sources[k]!),
-        });
+          reasons: reasons[k]!.map((r) => sources[r]!),
+        };
+        for (const at of slots[k]!) out[at] = score;
         n++;
-      });
+      }
       served.set(domain, n);
     }),
   );

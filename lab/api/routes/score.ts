@@ -120,8 +120,8 @@ export function scoreRoute(ctx: LabContext) {
       toScore.map((s) => s.entity),
       bankInputs,
     );
-    toScore.forEach(({ entity, index }) => {
-      const s = scores.get(entity);
+    toScore.forEach(({ entity, index }, k) => {
+      const s = scores[k];
       results[index] = s
         ? {
             entity,
@@ -141,7 +141,7 @@ export function scoreRoute(ctx: LabContext) {
       details: scoreAuditDetails(results),
     });
     // Nothing could be scored because a scorer is (re)starting or slow: say when to come back.
-    if (retryAfterMs !== null && toScore.length > 0 && scores.size === 0) {
+    if (retryAfterMs !== null && toScore.length > 0 && scores.every((x) => x === undefined)) {
       c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
       throw new HttpError(503, 'unavailable', 'the domain scorer is not available; retry shortly');
     }
