@@ -114,44 +114,75 @@ export function encodeRows(
   const d = encoding.inputs.length;
   const x = new Float64Array(n * d);
   encoding.inputs.forEach((input, j) => {
-    const src = lookup(input.source);
-    const col = src?.column;
-    let code = -2; // the dictionary code of a category input's value in this domain (-2: none)
-    if (input.kind === 'category' && col?.type === 'category' && input.value !== null) {
-      code = col.dictionary.indexOf(input.value);
-    }
-    const known =
-      input.kind === 'category' && col?.type === 'category' && input.value === null
-        ? knownCodes(encoding, input.source, col.dictionary)
-        : null;
-    for (let i = 0; i < n; i++) {
-      const r = src ? src.rows[i]! : -1;
-      let v: number;
-      if (!col || r < 0) {
-        v = input.kind === 'value' ? Number.NaN : input.kind === 'missing' ? 1 : 0;
-      } else if (col.type === 'category') {
-        const c = col.codes[r]!;
-        if (input.kind === 'missing') v = c < 0 ? 1 : 0;
-        else if (input.kind === 'category')
-          v = c < 0 ? 0 : input.value === null ? (known!.has(c) ? 0 : 1) : c === code ? 1 : 0;
-        else v = Number.NaN;
-      } else {
-        const raw = col.values[r]!;
-        v = input.kind === 'missing' ? (Number.isNaN(raw) ? 1 : 0) : input.kind === 'value' ? raw : 0;
-      }
-      x[i * d + j] = v;
-    }
+    fillInput(encoding, input, lookup(input.source), x, n, d, j);
   });
   return x;
 }
 
-/** Dictionary codes of the values that have their own input (so "other" is everything else). */
-function knownCodes(encoding: Encoding, source: string, dictionary: string[]): Set<number> {
-  const out = new Set<number>();
+/**
+ * Writes input j's values into column j of the n × d matrix x. One loop per (input kind, column
+ * type), so the row loop itself does not branch on them; a constant column stays as filled.
+ */
+function fillInput(
+  encoding: Encoding,
+  input: EncodedInput,
+  src: SourceRows | undefined,
+  x: Float64Array,
+  n: number,
+  d: number,
+  j: number,
+): void {
+  // A missing source value: NaN for the value itself, 1 for its indicator, 0 for a category.
+  const absent = input.kind === 'value' ? Number.NaN : input.kind === 'missing' ? 1 : 0;
+  const col = src?.column;
+  const rows = src?.rows;
+  if (!col || !rows || (input.kind === 'value' && col.type === 'category')) {
+    for (let i = 0; i < n; i++) x[i * d + j] = absent;
+  } else if (col.type !== 'category') {
+    const values = col.values;
+    if (input.kind === 'value') {
+      for (let i = 0; i < n; i++) {
+        const r = rows[i]!;
+        x[i * d + j] = r < 0 ? absent : values[r]!;
+      }
+    } else if (input.kind === 'missing') {
+      for (let i = 0; i < n; i++) {
+        const r = rows[i]!;
+        x[i * d + j] = r < 0 || Number.isNaN(values[r]!) ? 1 : 0;
+      }
+    }
+    // A category input of a numeric column is 0 throughout.
+  } else if (input.kind === 'missing') {
+    const codes = col.codes;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      x[i * d + j] = r < 0 || codes[r]! < 0 ? 1 : 0;
+    }
+  } else if (input.kind === 'category' && input.value !== null) {
+    const codes = col.codes;
+    const code = col.dictionary.indexOf(input.value);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      x[i * d + j] = r >= 0 && code >= 0 && codes[r] === code ? 1 : 0;
+    }
+  } else {
+    const codes = col.codes;
+    const known = knownCodes(encoding, input.source, col.dictionary);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      const c = r < 0 ? -1 : codes[r]!;
+      x[i * d + j] = c < 0 || known[c] === 1 ? 0 : 1;
+    }
+  }
+}
+
+/** 1 at the dictionary codes of the values that have their own input (so "other" is the rest). */
+function knownCodes(encoding: Encoding, source: string, dictionary: string[]): Uint8Array {
+  const out = new Uint8Array(dictionary.length);
   for (const i of encoding.inputs) {
     if (i.kind === 'category' && i.source === source && i.value !== null) {
       const c = dictionary.indexOf(i.value);
-      if (c >= 0) out.add(c);
+      if (c >= 0) out[c] = 1;
     }
   }
   return out;

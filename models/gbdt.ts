@@ -4,6 +4,7 @@
 
 import { type GrowInstruction, growShape, localGrow } from './gbdt-local.ts';
 import { type GbdtModel, gbdtModelFromState, gbdtReasons, predictGbdt } from './gbdt-model.ts';
+import { prepareGbdtScoring } from './gbdt-score.ts';
 import { type GbdtConfig, type GbdtState, initialGbdtState } from './gbdt-state.ts';
 import { afterBinning, afterFinalLoss, afterGrow, growInstruction } from './gbdt-steps.ts';
 import { scorecardStrategy } from './scorecard.ts';
@@ -109,4 +110,6 @@ export const gbdtStrategy: GbdtStrategy = {
   predict: predictGbdt,
 
   reasons: gbdtReasons,
+
+  prepareScoring: prepareGbdtScoring,
 };

@@ -1,6 +1,7 @@
 // A fitted logistic model in original feature units: construction, scoring and reason-code contributions.
 
 import { sigmoid } from './numeric.ts';
+import { type PreparedScoring, topGroups } from './strategy.ts';
 
 /**
  * A fitted logistic regression. `weights`/`intercept` act on ORIGINAL feature units; `means` impute
@@ -65,11 +66,12 @@ export function predictLogistic(model: LogisticModel, x: Float64Array, n: number
   const d = model.weights.length;
   if (x.length !== n * d) throw new Error(`predict: x has ${x.length} values, expected ${n}×${d}`);
   const out = new Float64Array(n);
+  const { weights, means } = model;
   for (let i = 0; i < n; i++) {
     let eta = model.intercept;
     for (let j = 0; j < d; j++) {
       const v = x[i * d + j]!;
-      eta += model.weights[j]! * (Number.isNaN(v) ? model.means[j]! : v);
+      eta += weights[j]! * (Number.isNaN(v) ? means[j]! : v);
     }
     out[i] = sigmoid(eta);
   }
@@ -118,4 +120,39 @@ export function topReasons(
     .sort((a, b) => b.value - a.value || a.j - b.j)
     .slice(0, Math.max(0, limit))
     .map((e) => featureNames[e.j]!);
+}
+
+/**
+ * The model prepared for scoring batches: `predictLogistic`'s probabilities and, per row, the
+ * groups of `topReasons`' features (first `limit` distinct), from the same contributions
+ * selected in place rather than sorted.
+ *
+ * @example
+ * const scoring = prepareLogisticScoring(model, Int32Array.from([0, 0, 1]), 3);
+ * scoring.reasons(x, n, out, counts);
+ */
+export function prepareLogisticScoring(
+  model: LogisticModel,
+  groups: Int32Array,
+  limit: number,
+): PreparedScoring {
+  const d = model.weights.length;
+  const weights = Float64Array.from(model.weights);
+  const means = Float64Array.from(model.means);
+  const c = new Float64Array(d);
+  const best = new Float64Array(limit);
+  return {
+    predict: (x, n) => predictLogistic(model, x, n),
+    reasons(x, n, out, counts) {
+      if (groups.length !== d) throw new Error(`reasons: ${groups.length} feature groups for ${d} weights`);
+      for (let i = 0; i < n; i++) {
+        const at = i * d;
+        for (let j = 0; j < d; j++) {
+          const v = x[at + j]!;
+          c[j] = Number.isNaN(v) ? 0 : weights[j]! * (v - means[j]!);
+        }
+        counts[i] = topGroups(c, groups, d, limit, out, i * limit, best);
+      }
+    },
+  };
 }

@@ -1,7 +1,13 @@
 // Federated L2-penalised logistic regression: set-up rounds for standardisation, then Newton rounds.
 
 import { localNewton, localSpread, localStats, standardisationShapes } from './logistic-local.ts';
-import { type LogisticModel, logisticModelFromBeta, predictLogistic, topReasons } from './logistic-model.ts';
+import {
+  type LogisticModel,
+  logisticModelFromBeta,
+  predictLogistic,
+  prepareLogisticScoring,
+  topReasons,
+} from './logistic-model.ts';
 import { initialLogisticState, type LogisticConfig, type LogisticState } from './logistic-state.ts';
 import { afterNewton, afterSpread, afterStats, numberVector } from './logistic-steps.ts';
 import type { RoundInstruction, Strategy } from './strategy.ts';
@@ -107,4 +113,6 @@ export const logisticRegression: LogisticStrategy = {
   predict: predictLogistic,
 
   reasons: topReasons,
+
+  prepareScoring: prepareLogisticScoring,
 };

@@ -5,7 +5,7 @@
 import { localSpread, localStats, standardisationShapes } from './logistic-local.ts';
 import { type MlpConfig, mlpLayers, mlpShapes, validateMlpConfig, weightCount } from './mlp-config.ts';
 import { localFedAvg } from './mlp-local.ts';
-import { type MlpModel, mlpReasons, predictMlp } from './mlp-model.ts';
+import { type MlpModel, mlpReasons, predictMlp, prepareMlpScoring } from './mlp-model.ts';
 import { initialMlpState, type MlpState } from './mlp-state.ts';
 import { afterFedAvg, afterSpread, afterStats, vectorField } from './mlp-steps.ts';
 import type { RoundInstruction, Strategy } from './strategy.ts';
@@ -154,4 +154,6 @@ export const mlpStrategy: MlpStrategy = {
   predict: predictMlp,
 
   reasons: mlpReasons,
+
+  prepareScoring: prepareMlpScoring,
 };

@@ -95,21 +95,27 @@ export function rowBins(model: ScorecardModel, row: Float64Array | readonly numb
 }
 
 /**
- * P(bad) per row of a row-major n × featureCount matrix, from the regression on WoE.
+ * P(bad) per row of a row-major n × featureCount matrix, from the regression on WoE. `enc` is the
+ * model's encoder, for callers that keep it between calls.
  *
  * @example
  * predictScorecard(model, x, n); // Float64Array of n probabilities
  */
-export function predictScorecard(model: ScorecardModel, x: Float64Array, n: number): Float64Array {
+export function predictScorecard(
+  model: ScorecardModel,
+  x: Float64Array,
+  n: number,
+  enc: WoeEncoder = modelEncoder(model),
+): Float64Array {
   const d = model.featureCount;
   if (x.length !== n * d) throw new Error(`predict: x has ${x.length} values, expected ${n}×${d}`);
-  const enc = modelEncoder(model);
   const out = new Float64Array(n);
+  const { features, coefficients } = model;
   for (let i = 0; i < n; i++) {
     let eta = model.intercept;
-    model.features.forEach((j, k) => {
-      eta += model.coefficients[k]! * enc.woe[k]![binOf(enc, k, x[i * d + j]!)]!;
-    });
+    for (let k = 0; k < features.length; k++) {
+      eta += coefficients[k]! * enc.woe[k]![binOf(enc, k, x[i * d + features[k]!]!)]!;
+    }
     out[i] = sigmoid(eta);
   }
   return out;

@@ -7,7 +7,7 @@ import { checkEncoder, encoderOf } from './scorecard-encoder.ts';
 import { pendingPoints } from './scorecard-grid.ts';
 import { localBinCounts, localCountsBelow, localWoeNewton } from './scorecard-local.ts';
 import { predictScorecard, type ScorecardModel, scorecardModelFromState } from './scorecard-model.ts';
-import { scorecardPointsOfRows, scorecardReasons } from './scorecard-score.ts';
+import { prepareScorecardScoring, scorecardPointsOfRows, scorecardReasons } from './scorecard-score.ts';
 import { initialScorecardState, type ScorecardConfig, type ScorecardState } from './scorecard-state.ts';
 import {
   afterBinCounts,
@@ -194,4 +194,6 @@ export const scorecardStrategy: ScorecardStrategy = {
   reasons: scorecardReasons,
 
   points: scorecardPointsOfRows,
+
+  prepareScoring: prepareScorecardScoring,
 };

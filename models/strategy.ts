@@ -123,6 +123,116 @@ export interface Strategy<Config, State, Model> {
    * (scorecards). Kinds without it are scored on the lab's default scale from the probability.
    */
   points?(model: Model, x: Float64Array, n: number): Float64Array;
+  /**
+   * Optional: the model prepared for scoring batches, doing its per-model work once. Must give the
+   * numbers `referenceScoring` gives: the same probabilities and points, bit for bit, and the same
+   * reason groups in the same order.
+   */
+  prepareScoring?(model: Model, groups: Int32Array, limit: number): PreparedScoring;
+}
+
+/**
+ * A model ready to score batches of rows (row-major, as `predict` reads them). Reason codes come
+ * as groups (`groups[j]` is the group of column j, e.g. its source feature): for each row, the first
+ * `limit` distinct groups of the columns `reasons` names, written into caller-owned buffers.
+ *
+ * @example
+ * const scoring = strategy.prepareScoring?.(model, groups, 3) ?? referenceScoring(strategy, model, groups, 3);
+ * const out = new Int32Array(n * 3);
+ * const counts = new Uint8Array(n);
+ * scoring.reasons(x, n, out, counts); // row i: out.subarray(i * 3, i * 3 + counts[i])
+ */
+export interface PreparedScoring {
+  predict(x: Float64Array, n: number): Float64Array;
+  points?(x: Float64Array, n: number): Float64Array;
+  /** Row i's reason groups go to `out[i · limit …]`, their number (≤ `limit` < 256) to `counts[i]`. */
+  reasons(x: Float64Array, n: number, out: Int32Array, counts: Uint8Array): void;
+  /** Releases what the model holds beyond plain memory (a network); hosts call it on dropping it. */
+  dispose?(): void;
+}
+
+/**
+ * Scoring straight from a strategy's `predict`, `points` and `reasons`: the reference every
+ * `prepareScoring` must match, and the way to score kinds that have none.
+ *
+ * @example
+ * const scoring = referenceScoring(logisticRegression, model, Int32Array.from([0, 0, 1]), 3);
+ */
+export function referenceScoring<Model>(
+  strategy: Pick<Strategy<unknown, unknown, Model>, 'predict' | 'points' | 'reasons'>,
+  model: Model,
+  groups: Int32Array,
+  limit: number,
+): PreparedScoring {
+  const names = Array.from(groups, String);
+  const d = groups.length;
+  const points = strategy.points;
+  return {
+    predict: (x, n) => strategy.predict(model, x, n),
+    ...(points ? { points: (x: Float64Array, n: number) => points(model, x, n) } : {}),
+    reasons(x, n, out, counts) {
+      for (let i = 0; i < n; i++) {
+        const mine: number[] = [];
+        const named = strategy.reasons?.(model, x.subarray(i * d, (i + 1) * d), names, d) ?? [];
+        for (const name of named) {
+          const g = Number(name);
+          if (!mine.includes(g)) mine.push(g);
+          if (mine.length === limit) break;
+        }
+        out.set(mine, i * limit);
+        counts[i] = mine.length;
+      }
+    },
+  };
+}
+
+/**
+ * Selects reason groups from candidate contributions without sorting or allocating: the groups of
+ * the candidates with the largest positive `values` (ties: lower candidate index first), each
+ * group once at the rank of its best candidate, at most `limit`, written to `out` from `at`.
+ * Returns how many were written. `best` is scratch space of at least `limit` numbers.
+ *
+ * @example
+ * topGroups(Float64Array.from([0.5, 2, 1]), Int32Array.from([0, 1, 0]), 3, 3, out, 0, best); // 2: out [1, 0]
+ */
+export function topGroups(
+  values: Float64Array,
+  groupOf: Int32Array,
+  count: number,
+  limit: number,
+  out: Int32Array,
+  at: number,
+  best: Float64Array,
+): number {
+  if (limit <= 0) return 0;
+  let size = 0;
+  // What a value must exceed to matter: 0, then once `limit` groups are kept the worst of them
+  // (a value not above it can neither enter nor improve a kept group). NaN never does.
+  let floor = 0;
+  for (let c = 0; c < count; c++) {
+    const v = values[c]!;
+    if (!(v > floor)) continue;
+    const g = groupOf[c]!;
+    let p = 0;
+    while (p < size && out[at + p] !== g) p++;
+    if (p < size) {
+      // Candidates come in index order, so an equal value never displaces an earlier one.
+      if (!(v > best[p]!)) continue;
+    } else if (size < limit) {
+      p = size++;
+    } else {
+      p = limit - 1;
+    }
+    while (p > 0 && v > best[p - 1]!) {
+      best[p] = best[p - 1]!;
+      out[at + p] = out[at + p - 1]!;
+      p--;
+    }
+    best[p] = v;
+    out[at + p] = g;
+    if (size === limit) floor = best[limit - 1]!;
+  }
+  return size;
 }
 
 /**
