@@ -153,22 +153,36 @@ describe('scoring fast path', () => {
     }
   });
 
-  it('a stalled domain: its entities come back unavailable within the timeout, the others are scored; then it catches up', async () => {
+  it('a stalled domain: its entities come back unavailable within the timeout, the others are scored, and the audit says which were not; then it catches up', async () => {
     const [stalled, healthy] = [...byDomain.keys()] as [string, string];
     const pids = await enclavePids(domainDir(stalled), 'scorer');
     expect(pids.length).toBeGreaterThan(0);
-    for (const pid of pids) process.kill(pid, 'SIGSTOP');
-    let shot: Awaited<ReturnType<typeof shoot>>;
+    const redis = connectRedis(TEST_REDIS_URL);
+    const asked = [byDomain.get(healthy)![0]!, byDomain.get(stalled)![0]!];
     try {
-      shot = await shoot([byDomain.get(healthy)![0]!, byDomain.get(stalled)![0]!]);
+      const before = (await auditEntries(redis, fx.prefix, 'model.score_unavailable')).length;
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      let shot: Awaited<ReturnType<typeof shoot>>;
+      try {
+        shot = await shoot(asked);
+      } finally {
+        for (const pid of pids) process.kill(pid, 'SIGCONT');
+      }
+      expect(shot.status).toBe(200);
+      expect(shot.outcome).toBe('ok,unavailable');
+      // The lab's scoring timeout is 3 s: the request never hangs past it.
+      expect(shot.ms).toBeLessThan(4500);
+      // The request's entry names both; the follow-up names the one its domain did not answer.
+      const scored = (await auditEntries(redis, fx.prefix, 'model.scored')).at(-1)!;
+      expect(scored.details).toEqual({ entities: asked, refused: {} });
+      const unanswered = (await auditEntries(redis, fx.prefix, 'model.score_unavailable')).slice(before);
+      expect(unanswered.map((e) => [e.subject, e.details])).toEqual([
+        [scored.subject, { entities: [asked[1]] }],
+      ]);
+      expect((await shoot([byDomain.get(stalled)![0]!])).outcome).toBe('ok');
     } finally {
-      for (const pid of pids) process.kill(pid, 'SIGCONT');
+      redis.disconnect();
     }
-    expect(shot.status).toBe(200);
-    expect(shot.outcome).toBe('ok,unavailable');
-    // The lab's scoring timeout is 3 s: the request never hangs past it.
-    expect(shot.ms).toBeLessThan(4500);
-    expect((await shoot([byDomain.get(stalled)![0]!])).outcome).toBe('ok');
   });
 
   it('restarting a domain’s scorer, then its broker: in-flight requests fail fast (503 + Retry-After or unavailable), then scoring recovers without a lab restart', async () => {

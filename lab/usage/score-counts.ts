@@ -65,7 +65,7 @@ export interface CountTarget {
 /**
  * Counts the scores each domain served for a model (its usage report reads them). Never rejects: a
  * failed count must not fail or hold up scoring, so it is logged with everything needed to restore
- * it (the `model.scored` audit entries hold the same outcomes).
+ * it (the `model.scored` and `model.score_unavailable` audit entries hold the same outcomes).
  *
  * @example
  * await countScoresServed(ctx, model, new Map([['d-bj', 3]]), new Date());

@@ -22,16 +22,17 @@ function requestedEntities(body: unknown): string[] | null {
 }
 
 /**
- * What the audit keeps of a score request: every entity asked for, in order, and the refused ones
- * with their error code (the rest were scored) — compact for batches of thousands, and listing
- * plain ids, so `GET /v1/audit?entity=` finds them.
+ * What the audit keeps of a score request: every entity asked for, in order, and the ones refused
+ * before scoring with their error code — compact for batches of thousands, and listing plain ids,
+ * so `GET /v1/audit?entity=` finds them. Written while the domains score; entities their domain
+ * then did not answer follow in a `model.score_unavailable` entry.
  */
 function scoreAuditDetails(results: readonly ScoreResult[]): {
   entities: string[];
   refused: Record<string, string>;
 } {
   const refused: Record<string, string> = {};
-  for (const r of results) if (!r.ok) refused[r.entity] = r.error;
+  for (const r of results) if (!r.ok && r.error !== 'unavailable') refused[r.entity] = r.error;
   return { entities: results.map((r) => r.entity), refused };
 }
 
@@ -111,35 +112,48 @@ export function scoreRoute(ctx: LabContext) {
         : await ctx.authorizations.allowed(p.tenant, validIds, 'scoring', now);
     const toScore: { entity: string; index: number }[] = [];
     valid.forEach(({ e, i }, k) => {
-      if (allowed[k]) toScore.push({ entity: e, index: i });
-      else results[i] = { entity: e, ok: false, error: 'not_authorized' };
+      if (!allowed[k]) results[i] = { entity: e, ok: false, error: 'not_authorized' };
+      else {
+        toScore.push({ entity: e, index: i });
+        // Until its domain answers.
+        results[i] = { entity: e, ok: false, error: 'unavailable' };
+      }
     });
-    const { scores, retryAfterMs } = await scoreOnDomains(
-      ctx,
-      model,
-      toScore.map((s) => s.entity),
-      bankInputs,
-    );
+    // The request is audited while its domains score (the answer waits for both): the entry names
+    // every entity and those refused so far.
+    const audit = { actor: actorOf(p), tenant: p.tenant, subject: model.id };
+    const [{ scores, retryAfterMs }] = await Promise.all([
+      scoreOnDomains(
+        ctx,
+        model,
+        toScore.map((s) => s.entity),
+        bankInputs,
+      ),
+      ctx.audit.append({ kind: 'model.scored', ...audit, details: scoreAuditDetails(results) }),
+    ]);
+    const unanswered: string[] = [];
     toScore.forEach(({ entity, index }, k) => {
       const s = scores[k];
-      results[index] = s
-        ? {
-            entity,
-            ok: true,
-            probability: s.probability,
-            score: s.points ?? pointsFromProbability(s.probability),
-            reasons: s.reasons,
-            modelVersion: model.version,
-          }
-        : { entity, ok: false, error: 'unavailable' };
+      if (!s) {
+        unanswered.push(entity);
+        return;
+      }
+      results[index] = {
+        entity,
+        ok: true,
+        probability: s.probability,
+        score: s.points ?? pointsFromProbability(s.probability),
+        reasons: s.reasons,
+        modelVersion: model.version,
+      };
     });
-    await ctx.audit.append({
-      kind: 'model.scored',
-      actor: actorOf(p),
-      tenant: p.tenant,
-      subject: model.id,
-      details: scoreAuditDetails(results),
-    });
+    // Entities whose domain did not answer were not scored: the audit says so before the answer leaves.
+    if (unanswered.length > 0)
+      await ctx.audit.append({
+        kind: 'model.score_unavailable',
+        ...audit,
+        details: { entities: unanswered },
+      });
     // Nothing could be scored because a scorer is (re)starting or slow: say when to come back.
     if (retryAfterMs !== null && toScore.length > 0 && scores.every((x) => x === undefined)) {
       c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
