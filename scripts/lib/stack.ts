@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { API_NODE_FLAGS } from '../../lab/cli/commands/server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,8 +38,8 @@ export interface Stack {
 }
 
 /**
- * Spawns a TypeScript entry point (from the repository root) and resolves with its first JSON
- * stdout line; rejects if it exits first or says nothing within 30 s.
+ * Spawns a TypeScript entry point (from the repository root), with `nodeFlags` before it, and
+ * resolves with its first JSON stdout line; rejects if it exits first or says nothing within 30 s.
  *
  * @example
  * const { child, hello } = await launch(['lab/cli/main.ts', 'serve', '--port', '0'], process.env, false);
@@ -47,10 +48,11 @@ export function launch(
   args: string[],
   env: NodeJS.ProcessEnv,
   showLogs: boolean,
+  nodeFlags: readonly string[] = [],
 ): Promise<{ child: ChildProcess; hello: Record<string, unknown> }> {
   // STACK_NODE_ARGS: extra Node flags for every process of the stack (e.g. `--cpu-prof` to profile).
   const extra = process.env.STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, ...extra, '--import', 'tsx', ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', showLogs ? 'inherit' : 'ignore'],
@@ -140,6 +142,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         ],
         env,
         showLogs,
+        API_NODE_FLAGS,
       ),
       startCoordinator('coordinator'),
       ...opts.domainDirs.map((dir) => startBroker(dir)),
