@@ -134,11 +134,8 @@ export class AuthorizationRegistry {
     return this.allowedFrom(await this.redis.hmget(this.keys.authorization(bank), ...entities), purpose, now);
   }
 
-  /**
-   * `allowed` over records already read from the bank's hash (`keys.authorization(bank)`, one
-   * per entity, null when absent) — e.g. read in the same round trip as the caller's key.
-   */
-  allowedFrom(raws: readonly (string | null)[], purpose: Purpose, now: Date): boolean[] {
+  /** `allowed` over records read from the bank's hash (one per entity, null when absent). */
+  private allowedFrom(raws: readonly (string | null)[], purpose: Purpose, now: Date): boolean[] {
     const t = now.getTime();
     return raws.map((raw) => {
       if (raw === null) return false;
