@@ -43,9 +43,27 @@ async function bodyBytes(c: Context): Promise<Uint8Array> {
     incoming.listenerCount('data') === 0 &&
     incoming.listenerCount('readable') === 0;
   if (!direct) return new Uint8Array(await c.req.arrayBuffer());
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return readIncoming(incoming);
+}
+
+/**
+ * All of a request's body, by its events: a stream's async iterator costs several times more per
+ * request, and most bodies here are one small chunk. Rejects if the request closes before its end.
+ */
+function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let ended = false;
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    incoming.once('error', reject);
+    incoming.once('close', () => {
+      if (!ended) reject(new Error('the request closed before its body ended'));
+    });
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // The audit log: an append-only Redis stream whose entries each carry the SHA-256 of the previous one.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditPage, AuditVerify } from '../../client-sdk/contract/audit.ts';
 import { type AuditFilter, streamRangeOf } from './audit-filter.ts';
@@ -17,9 +17,8 @@ export interface AuditEvent {
 
 /** The `prev` of the first entry. */
 const GENESIS = '0'.repeat(64);
-/** An entry's hash covers the previous hash and the event exactly as stored. */
-const link = (prev: string, event: string) =>
-  createHash('sha256').update(prev).update('\n').update(event).digest('hex');
+/** An entry's hash covers the previous hash and the event exactly as stored (one-shot: no Hash object). */
+const link = (prev: string, event: string) => hash('sha256', `${prev}\n${event}`, 'hex');
 
 /**
  * Appends entries only if the head is still the one they were chained to: one round trip for a

@@ -1,5 +1,5 @@
 // API keys: 32 random bytes shown once, stored only as their SHA-256; records listed per tenant, rotated, revoked.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ApiKeyRecord, defaultRateLimit, tenantProblem } from '../../client-sdk/contract/keys.ts';
@@ -17,7 +17,7 @@ const StoredKey = ApiKeyRecord.extend({ hash: z.string().regex(/^[0-9a-f]{64}$/)
 type StoredKey = z.infer<typeof StoredKey>;
 
 const KEY_FORMAT = /^jml_[A-Za-z0-9_-]{43}$/;
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+const hashKey = (key: string) => hash('sha256', key, 'hex');
 
 /**
  * Writes a new key's record and indexes in one step; with a replaced record (rotation), only if
