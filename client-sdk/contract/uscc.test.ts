@@ -104,6 +104,32 @@ describe('USCC validation', () => {
     expect(isValidOrgCode('71526726')).toBe(false);
   });
 
+  it('isValidUscc (one pass) agrees with explainUscc on valid codes, their mutations and odd strings', () => {
+    const rand = seeded(11);
+    const pool = `${USCC_CHARSET}IOZSVaz-é\u0000\u00ff\u4e2d`;
+    const pick = () => pool[Math.floor(rand() * pool.length)]!;
+    let valid = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let code = generateUscc(rand, ['110105', '440300', '510100'][n % 3]!);
+      const edits = Math.floor(rand() * 3);
+      for (let e = 0; e < edits; e++) {
+        const pos = Math.floor(rand() * 19);
+        const what = rand();
+        if (what < 0.6) code = code.slice(0, pos) + pick() + code.slice(pos + 1);
+        else if (what < 0.8) code = code.slice(0, pos) + pick() + code.slice(pos);
+        else code = code.slice(0, pos) + code.slice(pos + 1);
+      }
+      const expected = explainUscc(code).ok;
+      if (isValidUscc(code) !== expected) throw new Error(`${JSON.stringify(code)}: expected ${expected}`);
+      if (expected) valid++;
+    }
+    // Both outcomes were exercised, and every kind of problem among the invalid ones.
+    expect(valid).toBeGreaterThan(5000);
+    expect(valid).toBeLessThan(15_000);
+    for (const code of ['', '91440300MA5XXXXXX', '9144A300MA5XXXXXX3', '91440300MA5XXXXXXX\u4e2d'])
+      expect(isValidUscc(code)).toBe(explainUscc(code).ok);
+  });
+
   it('rejects malformed input to usccCheckChar', () => {
     expect(() => usccCheckChar('123')).toThrow(RangeError);
     expect(() => usccCheckChar('91350100M000100I4')).toThrow(/position 16/);

@@ -15,6 +15,8 @@ const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const REGION_SHAPE = /^\d{6}$/;
+/** Each ASCII code's USCC value (its index in `USCC_CHARSET`), -1 for characters outside it. */
+const CHAR_VALUE = Int8Array.from({ length: 128 }, (_, c) => USCC_CHARSET.indexOf(String.fromCharCode(c)));
 
 /**
  * Why a string is not a USCC, in the order the checks run.
@@ -92,7 +94,18 @@ export function explainUscc(code: string): { ok: true } | { ok: false; reason: U
  * isValidUscc('91350100M000100Y43'); // true
  */
 export function isValidUscc(code: string): boolean {
-  return explainUscc(code).ok;
+  // `explainUscc`'s checks in one pass over the char codes, allocating nothing: a score batch
+  // validates up to 10,000 ids per request.
+  if (code.length !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 18; i++) {
+    const c = code.charCodeAt(i);
+    const value = c < 128 ? CHAR_VALUE[c]! : -1;
+    if (value < 0 || (i >= 2 && i < 8 && value > 9)) return false;
+    if (i < 17) sum += value * USCC_WEIGHTS[i]!;
+    else return value === (31 - (sum % 31)) % 31;
+  }
+  return false;
 }
 
 /**
