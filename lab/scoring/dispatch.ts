@@ -7,7 +7,8 @@ import type { StoredModel } from '../store/models.ts';
 export interface EntityScore {
   probability: number;
   /** A scorecard's points from its own table; other kinds have none. */
-  points?: number;
+  points?: number | undefined;
+  /** Shared between entities with the same reasons: read them, do not change them. */
   reasons: string[];
 }
 
@@ -20,11 +21,37 @@ export interface DomainScores {
   retryAfterMs: number | null;
 }
 
-/** One domain's part of a request: each entity once, and where its answer goes. */
+/**
+ * One domain's part of a request: each entity once, and where its answer goes — the first position
+ * asking for it, and (rare: a batch naming an entity twice) the further ones.
+ */
 interface DomainPart {
   ids: string[];
-  /** For each id, the positions (in the asked list) that take its score. */
-  slots: number[][];
+  first: number[];
+  more: Map<number, number[]> | null;
+  index: Map<string, number>;
+}
+
+/**
+ * The reason names of one reply, each distinct list built once and shared by every entity that
+ * has it (answers are only serialised): a batch has few distinct top-3 lists.
+ */
+function reasonNames(sources: readonly string[]): (indices: readonly number[]) => string[] {
+  const built = new Map<number | string, string[]>();
+  return (indices) => {
+    const n = indices.length;
+    let key: number | string;
+    if (n <= 3 && indices.every((r) => r < 1024)) {
+      key = n;
+      for (let j = 0; j < n; j++) key = key * 1024 + indices[j]!;
+    } else key = indices.join(',');
+    let names = built.get(key);
+    if (names === undefined) {
+      names = indices.map((r) => sources[r]!);
+      built.set(key, names);
+    }
+    return names;
+  };
 }
 
 /**
@@ -47,19 +74,24 @@ export async function scoreOnDomains(
   let retryAfterMs: number | null = null;
   if (entities.length === 0) return { scores: out, retryAfterMs };
   const domains = (await ctx.domains.listCached()).filter((d) => model.domains.includes(d.id));
-  const parts = new Map<string, DomainPart & { index: Map<string, number> }>();
+  const parts = new Map<string, DomainPart>();
   const add = (domain: string, entity: string, at: number) => {
     let part = parts.get(domain);
     if (!part) {
-      part = { ids: [], slots: [], index: new Map() };
+      part = { ids: [], first: [], more: null, index: new Map() };
       parts.set(domain, part);
     }
     const k = part.index.get(entity);
     if (k === undefined) {
       part.index.set(entity, part.ids.length);
       part.ids.push(entity);
-      part.slots.push([at]);
-    } else part.slots[k]!.push(at);
+      part.first.push(at);
+    } else {
+      part.more ??= new Map();
+      const list = part.more.get(k);
+      if (list) list.push(at);
+      else part.more.set(k, [at]);
+    }
   };
   // Enterprises of one division code share a domain: routed once per code per request.
   const byDivision = new Map<string, string | null>();
@@ -80,7 +112,7 @@ export async function scoreOnDomains(
   const sources = scoreSources(model.encoding);
   const served = new Map<string, number>();
   await Promise.all(
-    [...parts].map(async ([domain, { ids, slots }]) => {
+    [...parts].map(async ([domain, { ids, first, more }]) => {
       const outcome = await ctx.scoring.score(
         domain,
         { modelId: model.id, tenant: model.tenant },
@@ -94,17 +126,21 @@ export async function scoreOnDomains(
       }
       let n = 0;
       const { probability, points, reasons } = outcome.scores;
+      const names = reasonNames(sources);
       for (let k = 0; k < ids.length; k++) {
         const p = probability[k];
-        const first = slots[k]![0]!;
-        if (p === null || p === undefined || out[first] !== undefined) continue;
+        const at = first[k]!;
+        // An opaque id sent to every domain: only the one holding it answers with a probability.
+        if (p === null || p === undefined || out[at] !== undefined) continue;
         const pts = points?.[k];
         const score: EntityScore = {
           probability: p,
-          ...(pts === null || pts === undefined ? {} : { points: pts }),
-          reasons: reasons[k]!.map((r) => sources[r]!),
+          points: pts === null ? undefined : pts,
+          reasons: names(reasons[k]!),
         };
-        for (const at of slots[k]!) out[at] = score;
+        out[at] = score;
+        const again = more?.get(k);
+        if (again) for (const a of again) out[a] = score;
         n++;
       }
       served.set(domain, n);

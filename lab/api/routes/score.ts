@@ -4,12 +4,15 @@
 import { Hono } from 'hono';
 import { isValidEntity, ScoreRequest, type ScoreResult } from '../../../client-sdk/contract/resources.ts';
 import type { LabContext } from '../../context.ts';
-import { scoreOnDomains } from '../../scoring/dispatch.ts';
+import { type EntityScore, scoreOnDomains } from '../../scoring/dispatch.ts';
 import { type AuthEnv, actorOf, authenticateRequest, checkRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { parseValue, readJson } from '../validate.ts';
 import { pointsFromProbability } from './models.ts';
+
+/** Why an entity is not scored before any domain is asked. */
+type RefusalCode = 'invalid_entity' | 'missing_inputs' | 'not_authorized';
 
 /** The most entities one request may ask for (the contract's limit). */
 const MAX_ENTITIES = 10_000;
@@ -27,13 +30,16 @@ function requestedEntities(body: unknown): string[] | null {
  * so `GET /v1/audit?entity=` finds them. Written while the domains score; entities their domain
  * then did not answer follow in a `model.score_unavailable` entry.
  */
-function scoreAuditDetails(results: readonly ScoreResult[]): {
-  entities: string[];
-  refused: Record<string, string>;
-} {
+function scoreAuditDetails(
+  entities: readonly string[],
+  refusal: readonly (RefusalCode | null)[],
+): { entities: readonly string[]; refused: Record<string, string> } {
   const refused: Record<string, string> = {};
-  for (const r of results) if (!r.ok && r.error !== 'unavailable') refused[r.entity] = r.error;
-  return { entities: results.map((r) => r.entity), refused };
+  for (let i = 0; i < entities.length; i++) {
+    const code = refusal[i];
+    if (code) refused[entities[i]!] = code;
+  }
+  return { entities, refused };
 }
 
 /**
@@ -79,74 +85,76 @@ export function scoreRoute(ctx: LabContext) {
         }
       }
     }
-    const results: ScoreResult[] = entities.map((entity) => ({
-      entity,
-      ok: false,
-      error: 'invalid_entity',
-    }));
+    // Per entity, why it is not scored (null: sent to its domain); results are built once, at the end.
+    const refusal = new Array<RefusalCode | null>(entities.length);
     const bankInputs = new Map<string, number[]>();
-    const valid: { e: string; i: number }[] = [];
-    entities.forEach((e, i) => {
-      if (!isValidEntity(e, model.entityKey)) return;
+    const validIds: string[] = [];
+    const validAt: number[] = [];
+    for (let i = 0; i < entities.length; i++) {
+      const e = entities[i]!;
+      if (!isValidEntity(e, model.entityKey)) {
+        refusal[i] = 'invalid_entity';
+        continue;
+      }
       if (model.bankFeatures.length > 0) {
         const row = model.bankFeatures.map((f) => inputs[e]?.[f]);
         if (row.some((v) => v === undefined)) {
-          results[i] = { entity: e, ok: false, error: 'missing_inputs' };
-          return;
+          refusal[i] = 'missing_inputs';
+          continue;
         }
         bankInputs.set(e, row as number[]);
       }
-      valid.push({ e, i });
-    });
+      validIds.push(e);
+      validAt.push(i);
+    }
     // `entities` is `asked` as validated (same ids, same order): the verdicts read with the key are
     // indexed like the request.
-    const validIds = valid.map(({ e }) => e);
+    let verdictsOfValid = '';
+    if (verdicts !== null) for (const i of validAt) verdictsOfValid += verdicts[i] ?? '?';
     const allowed =
       verdicts !== null
-        ? await ctx.authorizations.allowedFromVerdicts(
-            p.tenant,
-            validIds,
-            valid.map(({ i }) => verdicts[i] ?? '?').join(''),
-            now,
-          )
+        ? await ctx.authorizations.allowedFromVerdicts(p.tenant, validIds, verdictsOfValid, now)
         : await ctx.authorizations.allowed(p.tenant, validIds, 'scoring', now);
-    const toScore: { entity: string; index: number }[] = [];
-    valid.forEach(({ e, i }, k) => {
-      if (!allowed[k]) results[i] = { entity: e, ok: false, error: 'not_authorized' };
+    const toScore: string[] = [];
+    const toScoreAt: number[] = [];
+    for (let k = 0; k < validIds.length; k++) {
+      const i = validAt[k]!;
+      if (!allowed[k]) refusal[i] = 'not_authorized';
       else {
-        toScore.push({ entity: e, index: i });
-        // Until its domain answers.
-        results[i] = { entity: e, ok: false, error: 'unavailable' };
+        refusal[i] = null;
+        toScore.push(validIds[k]!);
+        toScoreAt.push(i);
       }
-    });
+    }
     // The request is audited while its domains score (the answer waits for both): the entry names
     // every entity and those refused so far.
     const audit = { actor: actorOf(p), tenant: p.tenant, subject: model.id };
     const [{ scores, retryAfterMs }] = await Promise.all([
-      scoreOnDomains(
-        ctx,
-        model,
-        toScore.map((s) => s.entity),
-        bankInputs,
-      ),
-      ctx.audit.append({ kind: 'model.scored', ...audit, details: scoreAuditDetails(results) }),
+      scoreOnDomains(ctx, model, toScore, bankInputs),
+      ctx.audit.append({ kind: 'model.scored', ...audit, details: scoreAuditDetails(entities, refusal) }),
     ]);
     const unanswered: string[] = [];
-    toScore.forEach(({ entity, index }, k) => {
+    const answers = new Array<EntityScore | undefined>(entities.length);
+    for (let k = 0; k < toScore.length; k++) {
       const s = scores[k];
-      if (!s) {
-        unanswered.push(entity);
-        return;
-      }
-      results[index] = {
-        entity,
-        ok: true,
-        probability: s.probability,
-        score: s.points ?? pointsFromProbability(s.probability),
-        reasons: s.reasons,
-        modelVersion: model.version,
-      };
-    });
+      if (s) answers[toScoreAt[k]!] = s;
+      else unanswered.push(toScore[k]!);
+    }
+    const results = new Array<ScoreResult>(entities.length);
+    for (let i = 0; i < entities.length; i++) {
+      const entity = entities[i]!;
+      const s = answers[i];
+      results[i] = s
+        ? {
+            entity,
+            ok: true,
+            probability: s.probability,
+            score: s.points ?? pointsFromProbability(s.probability),
+            reasons: s.reasons,
+            modelVersion: model.version,
+          }
+        : { entity, ok: false, error: refusal[i] ?? 'unavailable' };
+    }
     // Entities whose domain did not answer were not scored: the audit says so before the answer leaves.
     if (unanswered.length > 0)
       await ctx.audit.append({
