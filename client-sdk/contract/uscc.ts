@@ -13,7 +13,6 @@ export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
 // GB 11714 organisation-code weights over its first 8 characters.
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
-const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const REGION_SHAPE = /^\d{6}$/;
 /** Each ASCII code's USCC value (its index in `USCC_CHARSET`), -1 for characters outside it. */
 const CHAR_VALUE = Int8Array.from({ length: 128 }, (_, c) => USCC_CHARSET.indexOf(String.fromCharCode(c)));
@@ -34,13 +33,25 @@ export type UsccProblem = 'length' | 'charset' | 'region' | 'check';
  */
 export function usccCheckChar(first17: string): string {
   if (first17.length !== 17) throw new RangeError(`usccCheckChar needs 17 characters, got ${first17.length}`);
+  const at = firstOutsideCharset(first17, 17);
+  if (at >= 0) throw new RangeError(`'${first17[at]}' at position ${at + 1} is not a USCC character`);
+  return USCC_CHARSET[checkValue(first17)]!;
+}
+
+/** The value of a char code in `USCC_CHARSET`, -1 for a character outside it. */
+const charValue = (c: number) => (c < 128 ? CHAR_VALUE[c]! : -1);
+
+/** The position of the first of `code`'s first `n` characters outside the charset, or -1. */
+function firstOutsideCharset(code: string, n: number): number {
+  for (let i = 0; i < n; i++) if (charValue(code.charCodeAt(i)) < 0) return i;
+  return -1;
+}
+
+/** The check character's value for the first 17 characters (all in the charset): 31 − (Σ value·weight mod 31), 31 → 0. */
+function checkValue(code: string): number {
   let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const value = USCC_CHARSET.indexOf(first17[i]!);
-    if (value < 0) throw new RangeError(`'${first17[i]}' at position ${i + 1} is not a USCC character`);
-    sum += value * USCC_WEIGHTS[i]!;
-  }
-  return USCC_CHARSET[(31 - (sum % 31)) % 31]!;
+  for (let i = 0; i < 17; i++) sum += charValue(code.charCodeAt(i)) * USCC_WEIGHTS[i]!;
+  return (31 - (sum % 31)) % 31;
 }
 
 /**
@@ -81,7 +92,7 @@ export function isValidOrgCode(code9: string): boolean {
  */
 export function explainUscc(code: string): { ok: true } | { ok: false; reason: UsccProblem } {
   if (code.length !== 18) return { ok: false, reason: 'length' };
-  if (!USCC_SHAPE.test(code)) return { ok: false, reason: 'charset' };
+  if (firstOutsideCharset(code, 18) >= 0) return { ok: false, reason: 'charset' };
   if (!REGION_SHAPE.test(code.slice(2, 8))) return { ok: false, reason: 'region' };
   if (usccCheckChar(code.slice(0, 17)) !== code[17]) return { ok: false, reason: 'check' };
   return { ok: true };
@@ -94,18 +105,10 @@ export function explainUscc(code: string): { ok: true } | { ok: false; reason: U
  * isValidUscc('91350100M000100Y43'); // true
  */
 export function isValidUscc(code: string): boolean {
-  // `explainUscc`'s checks in one pass over the char codes, allocating nothing: a score batch
-  // validates up to 10,000 ids per request.
-  if (code.length !== 18) return false;
-  let sum = 0;
-  for (let i = 0; i < 18; i++) {
-    const c = code.charCodeAt(i);
-    const value = c < 128 ? CHAR_VALUE[c]! : -1;
-    if (value < 0 || (i >= 2 && i < 8 && value > 9)) return false;
-    if (i < 17) sum += value * USCC_WEIGHTS[i]!;
-    else return value === (31 - (sum % 31)) % 31;
-  }
-  return false;
+  // `explainUscc`'s checks on char codes, allocating nothing: a score batch validates up to 10,000 ids.
+  if (code.length !== 18 || firstOutsideCharset(code, 18) >= 0) return false;
+  for (let i = 2; i < 8; i++) if (charValue(code.charCodeAt(i)) > 9) return false;
+  return checkValue(code) === charValue(code.charCodeAt(17));
 }
 
 /**

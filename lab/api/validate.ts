@@ -53,15 +53,11 @@ async function bodyBytes(c: Context): Promise<Uint8Array> {
 function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let ended = false;
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.once('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
+    incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     incoming.once('error', reject);
     incoming.once('close', () => {
-      if (!ended) reject(new Error('the request closed before its body ended'));
+      if (!incoming.readableEnded) reject(new Error('the request closed before its body ended'));
     });
   });
 }
