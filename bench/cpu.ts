@@ -23,6 +23,27 @@ function readWrites(pid: number): number {
   }
 }
 
+/**
+ * Nanoseconds a process's threads have so far spent runnable but waiting for a core (the second
+ * field of each /proc/<pid>/task/<tid>/schedstat; 0 where unreadable): on a machine with fewer cores
+ * than busy processes, this is where latency goes.
+ */
+function readRunQueueWait(pid: number): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ns;
+}
+
 function readStat(pid: number): ProcStat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -65,6 +86,8 @@ export interface CpuSnapshot {
   at: number;
   groups: Map<string, number>;
   writes: Map<string, number>;
+  /** Nanoseconds spent waiting for a core so far, per group. */
+  waits: Map<string, number>;
   machine: { busy: number; total: number };
 }
 
@@ -92,29 +115,39 @@ export function cpuSnapshot(
   const byPid = new Map(stats.map((s) => [s.pid, s]));
   const groups = new Map<string, number>();
   const writes = new Map<string, number>();
+  const waits = new Map<string, number>();
   const visit = (pid: number, group: string) => {
     const s = byPid.get(pid);
     if (!s) return;
     groups.set(group, (groups.get(group) ?? 0) + s.ticks);
     writes.set(group, (writes.get(group) ?? 0) + readWrites(pid));
+    waits.set(group, (waits.get(group) ?? 0) + readRunQueueWait(pid));
     for (const c of children.get(pid) ?? []) visit(c.pid, roots.get(c.pid) ?? childGroup(group));
   };
   for (const [pid, group] of roots) visit(pid, group);
-  return { at: performance.now(), groups, writes, machine: machineTicks() };
+  return { at: performance.now(), groups, writes, waits, machine: machineTicks() };
 }
 
 /**
- * Per group, the share of one core used between two snapshots (1 = one core fully busy) and the
- * write system calls made, and the whole machine's busy share of all its cores. Processes that started or ended in between count
- * only for the time they were seen in both.
+ * Per group, the share of one core used between two snapshots (1 = one core fully busy), the
+ * write system calls made, and the time spent runnable but waiting for a core (as a share of the
+ * interval: 0.4 = its threads waited 0.4 s per second, summed over them); and the whole machine's
+ * busy share of all its cores. Processes that started or ended in between count only for the time
+ * they were seen in both.
  *
  * @example
- * cpuBetween(before, after); // { groups: { api: 0.86, broker: 0.7 }, writes: { api: 51234, … }, machineBusy: 0.93 }
+ * cpuBetween(before, after); // { groups: { api: 0.86, broker: 0.7 }, writes: { api: 51234, … }, waiting: { api: 0.41, … }, machineBusy: 0.93 }
  */
 export function cpuBetween(
   before: CpuSnapshot,
   after: CpuSnapshot,
-): { seconds: number; groups: Record<string, number>; writes: Record<string, number>; machineBusy: number } {
+): {
+  seconds: number;
+  groups: Record<string, number>;
+  writes: Record<string, number>;
+  waiting: Record<string, number>;
+  machineBusy: number;
+} {
   const seconds = (after.at - before.at) / 1000;
   const groups: Record<string, number> = {};
   for (const [g, ticks] of after.groups) {
@@ -123,9 +156,11 @@ export function cpuBetween(
   }
   const writes: Record<string, number> = {};
   for (const [g, n] of after.writes) writes[g] = n - (before.writes.get(g) ?? 0);
+  const waiting: Record<string, number> = {};
+  for (const [g, ns] of after.waits) waiting[g] = +((ns - (before.waits.get(g) ?? 0)) / 1e9 / seconds).toFixed(3);
   const total = after.machine.total - before.machine.total;
   const machineBusy = total > 0 ? +((after.machine.busy - before.machine.busy) / total).toFixed(3) : 0;
-  return { seconds, groups, writes, machineBusy };
+  return { seconds, groups, writes, waiting, machineBusy };
 }
 
 /**

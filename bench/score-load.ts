@@ -46,6 +46,8 @@ export type LoadResult = {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** Where the tail sits: the 90th and 99.9th percentiles and the slowest request. */
+  tail: { p90Ms: number; p999Ms: number; maxMs: number };
   errors: number;
   non2xx: number;
   tool: 'wrk' | 'autocannon';
@@ -75,8 +77,9 @@ function request()
 end
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"errors":%d,"non2xx":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+  io.write(string.format('{"requests":%d,"durationUs":%d,"p50Us":%d,"p90Us":%d,"p99Us":%d,"p999Us":%d,"maxUs":%d,"errors":%d,"non2xx":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency:percentile(99.9), latency.max,
     e.connect + e.read + e.write + e.timeout, e.status))
 end
 `;
@@ -85,7 +88,10 @@ const WrkSummary = z.object({
   requests: z.number(),
   durationUs: z.number(),
   p50Us: z.number(),
+  p90Us: z.number(),
   p99Us: z.number(),
+  p999Us: z.number(),
+  maxUs: z.number(),
   errors: z.number(),
   non2xx: z.number(),
 });
@@ -120,6 +126,7 @@ async function runWrk(config: z.output<typeof Config>): Promise<LoadResult> {
       rps: (s.requests - s.non2xx) / seconds,
       p50Ms: s.p50Us / 1000,
       p99Ms: s.p99Us / 1000,
+      tail: { p90Ms: s.p90Us / 1000, p999Ms: s.p999Us / 1000, maxMs: s.maxUs / 1000 },
       errors: s.errors,
       non2xx: s.non2xx,
       tool: 'wrk',
@@ -156,6 +163,7 @@ async function runAutocannon(config: z.output<typeof Config>): Promise<LoadResul
     rps: result['2xx'] / seconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    tail: { p90Ms: result.latency.p90, p999Ms: result.latency.p99_9, maxMs: result.latency.max },
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     tool: 'autocannon',

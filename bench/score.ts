@@ -288,7 +288,7 @@ async function main() {
     const requestsPerCall = (after.requests - before.requests) / Math.max(1, after.calls - before.calls);
     say(`micro-batching: ${requestsPerCall.toFixed(2)} requests per domain call`);
     say(
-      `single (${single.tool}): ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms, ${single.errors} errors, ${single.non2xx} non-2xx responses`,
+      `single (${single.tool}): ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms (p90 ${single.tail.p90Ms.toFixed(1)}, p99.9 ${single.tail.p999Ms.toFixed(1)}, max ${single.tail.maxMs.toFixed(1)}), ${single.errors} errors, ${single.non2xx} non-2xx responses`,
     );
 
     const c = await startCeiling();
@@ -305,6 +305,7 @@ async function main() {
       `single CPU (cores): ${JSON.stringify({ ...singleCpu.groups, loadGenerator: single.cpu })}, machine ${singleCpu.machineBusy}`,
     );
     say(`single: write system calls per request ${JSON.stringify(singleWrites)}`);
+    say(`single: waiting for a core (s per s, all threads) ${JSON.stringify(singleCpu.waiting)}`);
     say(`ceiling (bare Hono endpoint): ${ceil.rps.toFixed(0)} req/s`);
 
     const total = Number(values.batch);
@@ -341,11 +342,17 @@ async function main() {
           rps: Math.round(single.rps),
           p50Ms: +single.p50Ms.toFixed(2),
           p99Ms: +single.p99Ms.toFixed(2),
+          tailMs: {
+            p90: +single.tail.p90Ms.toFixed(2),
+            p999: +single.tail.p999Ms.toFixed(2),
+            max: +single.tail.maxMs.toFixed(2),
+          },
           errors: single.errors,
           non2xx: single.non2xx,
           requestsPerCall: +requestsPerCall.toFixed(2),
           cpu: { ...singleCpu.groups, loadGenerator: single.cpu, machine: singleCpu.machineBusy },
           writesPerRequest: singleWrites,
+          waitingForCpu: singleCpu.waiting,
         },
         ceiling: { rps: Math.round(ceil.rps) },
         loadGenerator: single.tool,

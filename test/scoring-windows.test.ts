@@ -3,9 +3,9 @@
 // the entities asked for into one verdict per entity. Records without a window (revoked, other
 // purposes only, absent, or written before the index) are decided on the full record.
 import { randomInt } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateUscc } from '../client-sdk/contract/uscc.ts';
-import { createApiKey, lookupApiKey } from '../lab/store/api-keys.ts';
+import { createApiKey, lookupApiKey, WINDOW_CHECK_CHUNK } from '../lab/store/api-keys.ts';
 import { type ApiFixture, apiFixture } from './helpers/api-fixture.ts';
 
 const rand = () => randomInt(0, 2 ** 31) / 2 ** 31;
@@ -112,7 +112,20 @@ describe('scoring windows', () => {
         evidence: '',
       })),
     );
-    const v = await verdicts(entities, now);
-    expect(v).toBe(entities.map((_, i) => (i % 4 === 0 ? '1' : '?')).join(''));
+    // Redis runs nothing else while a script runs: the fields go in runs of at most
+    // WINDOW_CHECK_CHUNK, one after another, so other clients get in between.
+    const evalsha = vi.spyOn(fx.ctx.redis, 'evalsha');
+    try {
+      const v = await verdicts(entities, now);
+      expect(v).toBe(entities.map((_, i) => (i % 4 === 0 ? '1' : '?')).join(''));
+      const asked = new Set(entities);
+      const fieldsPerRun = evalsha.mock.calls.map((call) => call.filter((a) => asked.has(String(a))).length);
+      // Each lookup that checks (the tenant is known) runs 1000 (with the key) + 1000 + 500.
+      expect(WINDOW_CHECK_CHUNK).toBe(1000);
+      expect(fieldsPerRun.slice(-3)).toEqual([1000, 1000, 500]);
+      expect(Math.max(...fieldsPerRun)).toBeLessThanOrEqual(WINDOW_CHECK_CHUNK);
+    } finally {
+      evalsha.mockRestore();
+    }
   });
 });
