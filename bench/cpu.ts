@@ -157,7 +157,8 @@ export function cpuBetween(
   const writes: Record<string, number> = {};
   for (const [g, n] of after.writes) writes[g] = n - (before.writes.get(g) ?? 0);
   const waiting: Record<string, number> = {};
-  for (const [g, ns] of after.waits) waiting[g] = +((ns - (before.waits.get(g) ?? 0)) / 1e9 / seconds).toFixed(3);
+  for (const [g, ns] of after.waits)
+    waiting[g] = +((ns - (before.waits.get(g) ?? 0)) / 1e9 / seconds).toFixed(3);
   const total = after.machine.total - before.machine.total;
   const machineBusy = total > 0 ? +((after.machine.busy - before.machine.busy) / total).toFixed(3) : 0;
   return { seconds, groups, writes, waiting, machineBusy };
