@@ -29,6 +29,10 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100000' },
     'batch-concurrency': { type: 'string', default: '2' },
     'api-workers': { type: 'string', default: '1' },
+    // Optional: seconds of single-entity requests (at --mixed-concurrency) while 10,000-entity
+    // batches run back to back — a risk system's online calls during a portfolio review.
+    mixed: { type: 'string', default: '0' },
+    'mixed-concurrency': { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -336,6 +340,46 @@ async function main() {
     say(
       `batch: ${total} entities in ${batchSeconds.toFixed(2)} s (${entitiesPerSec.toFixed(0)} entities/s, ${scored} scored)`,
     );
+    const mixedSeconds = Number(values.mixed);
+    let mixed: Record<string, unknown> | undefined;
+    if (mixedSeconds > 0) {
+      let running = true;
+      let batchEntities = 0;
+      const batches = (async () => {
+        while (running) {
+          const r = await scoreBatches(url, headers, entities, {
+            total: 10_000,
+            size: 10_000,
+            inFlight: 1,
+            parse: false,
+          });
+          batchEntities += r.scored;
+        }
+      })();
+      const startedAt = performance.now();
+      const during = await load({
+        url,
+        headers,
+        entities,
+        connections: Number(values['mixed-concurrency']),
+        seconds: mixedSeconds,
+      });
+      running = false;
+      await batches;
+      const wall = (performance.now() - startedAt) / 1000;
+      mixed = {
+        single: {
+          rps: Math.round(during.rps),
+          p50Ms: +during.p50Ms.toFixed(2),
+          p99Ms: +during.p99Ms.toFixed(2),
+          maxMs: +during.tail.maxMs.toFixed(2),
+        },
+        batchEntitiesPerSec: Math.round(batchEntities / wall),
+      };
+      say(
+        `single during batches (${values['mixed-concurrency']} connections): ${during.rps.toFixed(0)} req/s, p50 ${during.p50Ms.toFixed(1)} ms, p99 ${during.p99Ms.toFixed(1)} ms, max ${during.tail.maxMs.toFixed(1)} ms; batches ${(batchEntities / wall).toFixed(0)} entities/s`,
+      );
+    }
     console.log(
       JSON.stringify({
         single: {
@@ -361,6 +405,7 @@ async function main() {
           scored,
           cpu: { ...batchCpu.groups, client: clientCpu, machine: batchCpu.machineBusy },
         },
+        ...(mixed ? { mixed } : {}),
       }),
     );
   } finally {
