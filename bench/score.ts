@@ -345,6 +345,7 @@ async function main() {
     if (mixedSeconds > 0) {
       let running = true;
       let batchEntities = 0;
+      // A failed batch stops the loop; its error is raised once the single-entity load is done.
       const batches = (async () => {
         while (running) {
           const r = await scoreBatches(url, headers, entities, {
@@ -355,7 +356,10 @@ async function main() {
           });
           batchEntities += r.scored;
         }
-      })();
+      })().then(
+        () => null,
+        (err: unknown) => err,
+      );
       const startedAt = performance.now();
       const during = await load({
         url,
@@ -365,7 +369,8 @@ async function main() {
         seconds: mixedSeconds,
       });
       running = false;
-      await batches;
+      const failed = await batches;
+      if (failed) throw failed;
       const wall = (performance.now() - startedAt) / 1000;
       mixed = {
         single: {
