@@ -91,11 +91,20 @@ export function isValidOrgCode(code9: string): boolean {
  * explainUscc('91350100M000100Y44'); // { ok: false, reason: 'check' }
  */
 export function explainUscc(code: string): { ok: true } | { ok: false; reason: UsccProblem } {
-  if (code.length !== 18) return { ok: false, reason: 'length' };
-  if (firstOutsideCharset(code, 18) >= 0) return { ok: false, reason: 'charset' };
-  if (!REGION_SHAPE.test(code.slice(2, 8))) return { ok: false, reason: 'region' };
-  if (usccCheckChar(code.slice(0, 17)) !== code[17]) return { ok: false, reason: 'check' };
-  return { ok: true };
+  const reason = usccProblem(code);
+  return reason === null ? { ok: true } : { ok: false, reason };
+}
+
+/**
+ * The first check `code` fails, or null: `explainUscc`'s checks on char codes, allocating nothing
+ * (a score batch validates up to 10,000 ids per request).
+ */
+function usccProblem(code: string): UsccProblem | null {
+  if (code.length !== 18) return 'length';
+  if (firstOutsideCharset(code, 18) >= 0) return 'charset';
+  for (let i = 2; i < 8; i++) if (charValue(code.charCodeAt(i)) > 9) return 'region';
+  if (checkValue(code) !== charValue(code.charCodeAt(17))) return 'check';
+  return null;
 }
 
 /**
@@ -105,10 +114,7 @@ export function explainUscc(code: string): { ok: true } | { ok: false; reason: U
  * isValidUscc('91350100M000100Y43'); // true
  */
 export function isValidUscc(code: string): boolean {
-  // `explainUscc`'s checks on char codes, allocating nothing: a score batch validates up to 10,000 ids.
-  if (code.length !== 18 || firstOutsideCharset(code, 18) >= 0) return false;
-  for (let i = 2; i < 8; i++) if (charValue(code.charCodeAt(i)) > 9) return false;
-  return checkValue(code) === charValue(code.charCodeAt(17));
+  return usccProblem(code) === null;
 }
 
 /**

@@ -269,35 +269,27 @@ export async function lookupApiKey(
   const fields = companion?.fields ?? [];
   const firstFields =
     checking && fields.length > WINDOW_CHECK_CHUNK ? fields.slice(0, WINDOW_CHECK_CHUNK) : fields;
+  const recordKeys = [keys.apiKey(hash), keys.rateLimit(hash)];
+  // The record, its counter and the tenant's hash: the keys of the scripts that read the hash too.
+  const withHash = tenant !== undefined && companion ? [...recordKeys, companion.key(tenant)] : null;
   const reply = (
-    tenant !== undefined && companion
+    withHash && companion
       ? checking
         ? await runScript(
             redis,
             'labLookupKeyAndCheck',
             LOOKUP_COUNT_AND_CHECK,
-            [
-              keys.apiKey(hash),
-              keys.rateLimit(hash),
-              companion.key(tenant),
-              windowMs,
-              companion.windowAt!,
-              ...firstFields,
-            ],
+            [...withHash, windowMs, companion.windowAt!, ...firstFields],
             3,
           )
         : await runScript(
             redis,
             'labLookupKeyAndRead',
             LOOKUP_COUNT_AND_READ,
-            [keys.apiKey(hash), keys.rateLimit(hash), companion.key(tenant), windowMs, ...companion.fields],
+            [...withHash, windowMs, ...companion.fields],
             3,
           )
-      : await runScript(redis, 'labLookupKey', LOOKUP_AND_COUNT, [
-          keys.apiKey(hash),
-          keys.rateLimit(hash),
-          windowMs,
-        ])
+      : await runScript(redis, 'labLookupKey', LOOKUP_AND_COUNT, [...recordKeys, windowMs])
   ) as [string, number, number, ...(string | null)[]] | null;
   if (!reply) return null;
   const stored = parseStored(reply[0]);
@@ -312,7 +304,7 @@ export async function lookupApiKey(
     companion: own && !checking ? (reply.slice(3) as (string | null)[]) : null,
     verdicts:
       own && checking
-        ? await checkRemainingWindows(redis, keys, hash, companion!, tenant, String(reply[3] ?? ''))
+        ? await checkRemainingWindows(redis, withHash!, companion!, String(reply[3] ?? ''))
         : null,
   };
 }
@@ -323,29 +315,15 @@ export async function lookupApiKey(
  */
 async function checkRemainingWindows(
   redis: Redis,
-  keys: LabKeys,
-  hash: string,
+  scriptKeys: string[],
   companion: CompanionRead,
-  tenant: string,
   read: string,
 ): Promise<string> {
   let verdicts = read;
   for (let at = WINDOW_CHECK_CHUNK; at < companion.fields.length; at += WINDOW_CHECK_CHUNK) {
-    verdicts += String(
-      await runScript(
-        redis,
-        'labCheckWindows',
-        CHECK_WINDOWS,
-        [
-          keys.apiKey(hash),
-          keys.rateLimit(hash),
-          companion.key(tenant),
-          companion.windowAt!,
-          ...companion.fields.slice(at, at + WINDOW_CHECK_CHUNK),
-        ],
-        3,
-      ),
-    );
+    const fields = companion.fields.slice(at, at + WINDOW_CHECK_CHUNK);
+    const args = [...scriptKeys, companion.windowAt!, ...fields];
+    verdicts += String(await runScript(redis, 'labCheckWindows', CHECK_WINDOWS, args, 3));
   }
   return verdicts;
 }
