@@ -11,9 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LabClient } from '../client-sdk/client.ts';
 import type { Model } from '../client-sdk/contract/resources.ts';
+import { SCORE_STAGES } from '../lab/api/metrics.ts';
 import { connectRedis, labKeys } from '../lab/infra/redis.ts';
 import { createApiKey } from '../lab/store/api-keys.ts';
 import { approveWith } from '../scripts/lib/approval.ts';
+import { histogramDelta, histogramQuantile, promHistogram, promSum } from '../scripts/lib/prom-text.ts';
 import { dropPrefix, ensureRedis } from '../scripts/lib/redis.ts';
 import { waitForDomains } from '../scripts/lib/scenario.ts';
 import { startStack } from '../scripts/lib/stack.ts';
@@ -133,16 +135,36 @@ async function scoreBatches(
   return { scored, seconds, clientCpu: +((ownCpuSeconds() - cpuStart) / seconds).toFixed(3) };
 }
 
-/** Sums of the lab's `lab_score_call*_total` counters over every domain, read from /metrics. */
-async function callTotals(url: string, operatorKey: string): Promise<{ calls: number; requests: number }> {
+/** The lab's /metrics text, read with an operator key. */
+async function scrapeMetrics(url: string, operatorKey: string): Promise<string> {
   const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${operatorKey}` } });
-  const text = await res.text();
-  const sum = (name: string) =>
-    text
-      .split('\n')
-      .filter((l) => l.startsWith(`${name}{`))
-      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  return { calls: sum('lab_score_calls_total'), requests: sum('lab_score_call_requests_total') };
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  return res.text();
+}
+
+/** The score route's histograms: the whole request in the API, then each of its stages. */
+const IN_LAB: [string, string, Record<string, string>][] = [
+  ['request', 'http_request_duration_seconds', { method: 'POST', route: '/v1/models/:id/score' }],
+  ...SCORE_STAGES.map((stage): [string, string, Record<string, string>] => [
+    stage,
+    'lab_score_stage_seconds',
+    { stage },
+  ]),
+];
+
+/**
+ * Where the single-entity requests' time went inside the API, from its histograms between two
+ * scrapes (p50 and p99 in ms, interpolated inside the buckets): what the load generator saw beyond
+ * `request` was spent outside the handler — waiting to be read, for a core, for the response.
+ */
+function inLabMs(before: string, after: string): Record<string, { p50: number | null; p99: number | null }> {
+  const ms = (v: number | null) => (v === null ? null : +(v * 1000).toFixed(2));
+  return Object.fromEntries(
+    IN_LAB.map(([key, name, labels]) => {
+      const h = histogramDelta(promHistogram(before, name, labels), promHistogram(after, name, labels));
+      return [key, { p50: ms(histogramQuantile(h, 0.5)), p99: ms(histogramQuantile(h, 0.99)) }];
+    }),
+  );
 }
 
 /**
@@ -284,13 +306,17 @@ async function main() {
     await load({ url, headers, entities, connections: 4, seconds: 2 }); // warm-up
     const roots = await cpuGroups(stack, redis.url);
     const enclaveOf = (g: string) => (g === 'broker' ? 'enclave' : g);
-    const before = await callTotals(stack.url, keys.operator);
+    const before = await scrapeMetrics(stack.url, keys.operator);
     const cpuBefore = cpuSnapshot(roots, enclaveOf);
     const single = await load({ url, headers, entities, connections: concurrency, seconds });
     const singleCpu = cpuBetween(cpuBefore, cpuSnapshot(roots, enclaveOf));
-    const after = await callTotals(stack.url, keys.operator);
-    const requestsPerCall = (after.requests - before.requests) / Math.max(1, after.calls - before.calls);
+    const after = await scrapeMetrics(stack.url, keys.operator);
+    const counted = (name: string) => promSum(after, name) - promSum(before, name);
+    const requestsPerCall =
+      counted('lab_score_call_requests_total') / Math.max(1, counted('lab_score_calls_total'));
     say(`micro-batching: ${requestsPerCall.toFixed(2)} requests per domain call`);
+    const inLab = inLabMs(before, after);
+    say(`single: in the API (ms, from its histograms) ${JSON.stringify(inLab)}`);
     say(
       `single (${single.tool}): ${single.rps.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms (p90 ${single.tail.p90Ms.toFixed(1)}, p99.9 ${single.tail.p999Ms.toFixed(1)}, max ${single.tail.maxMs.toFixed(1)}), ${single.errors} errors, ${single.non2xx} non-2xx responses`,
     );
@@ -399,6 +425,7 @@ async function main() {
           errors: single.errors,
           non2xx: single.non2xx,
           requestsPerCall: +requestsPerCall.toFixed(2),
+          inLabMs: inLab,
           cpu: { ...singleCpu.groups, loadGenerator: single.cpu, machine: singleCpu.machineBusy },
           writesPerRequest: singleWrites,
           waitingForCpu: singleCpu.waiting,

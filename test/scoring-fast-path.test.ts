@@ -8,6 +8,7 @@ import { LabClient } from '../client-sdk/client.ts';
 import type { Model } from '../client-sdk/contract/resources.ts';
 import { connectRedis } from '../lab/infra/redis.ts';
 import type { PointsTable } from '../models/scorecard-table.ts';
+import { histogramDelta, promHistogram } from '../scripts/lib/prom-text.ts';
 import { readAuthorizations } from '../scripts/lib/world-files.ts';
 import { auditEntries } from './helpers/audit-entries.ts';
 import { bankSession } from './helpers/bank-session.ts';
@@ -63,6 +64,20 @@ describe('scoring fast path', () => {
       outcome,
       body,
     };
+  };
+
+  const metrics = async () => {
+    const res = await fetch(`${fx.stack.url}/metrics`, {
+      headers: { authorization: `Bearer ${fx.keys.operator}` },
+    });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  /** What `lab_score_stage_seconds` counted for `stage` between two scrapes, by bucket bound. */
+  const stageCounted = (before: string, after: string, stage: string) => {
+    const name = 'lab_score_stage_seconds';
+    const d = histogramDelta(promHistogram(before, name, { stage }), promHistogram(after, name, { stage }));
+    return new Map(d.bounds.map((b, i) => [b, d.counts[i]!]));
   };
 
   beforeAll(async () => {
@@ -136,9 +151,14 @@ describe('scoring fast path', () => {
     const redis = connectRedis(TEST_REDIS_URL);
     try {
       const before = (await auditEntries(redis, fx.prefix, 'model.scored')).length;
+      const metricsBefore = await metrics();
       const pool = [...byDomain.values()].flat();
       const shots = await Promise.all(Array.from({ length: 300 }, (_, i) => shoot([pool[i % pool.length]!])));
       expect(shots.map((s) => s.outcome)).toEqual(shots.map(() => 'ok'));
+      // Each request timed each of its stages once.
+      const metricsAfter = await metrics();
+      for (const stage of ['lookup', 'domains', 'audit'])
+        expect(stageCounted(metricsBefore, metricsAfter, stage).get(Number.POSITIVE_INFINITY)).toBe(300);
       const scored = (await auditEntries(redis, fx.prefix, 'model.scored')).slice(before);
       expect(scored).toHaveLength(300);
       const audited = scored.map((e) => e.details!.entities[0]).sort();
@@ -161,6 +181,7 @@ describe('scoring fast path', () => {
     const asked = [byDomain.get(healthy)![0]!, byDomain.get(stalled)![0]!];
     try {
       const before = (await auditEntries(redis, fx.prefix, 'model.score_unavailable')).length;
+      const metricsBefore = await metrics();
       for (const pid of pids) process.kill(pid, 'SIGSTOP');
       let shot: Awaited<ReturnType<typeof shoot>>;
       try {
@@ -172,6 +193,12 @@ describe('scoring fast path', () => {
       expect(shot.outcome).toBe('ok,unavailable');
       // The lab's scoring timeout is 3 s: the request never hangs past it.
       expect(shot.ms).toBeLessThan(4500);
+      // The metrics say where it waited: on the domains (the 3 s timeout, so above 1 s), not the audit.
+      const metricsAfter = await metrics();
+      const domains = stageCounted(metricsBefore, metricsAfter, 'domains');
+      expect([domains.get(1), domains.get(5)]).toEqual([0, 1]);
+      const audit = stageCounted(metricsBefore, metricsAfter, 'audit');
+      expect([audit.get(1), audit.get(Number.POSITIVE_INFINITY)]).toEqual([1, 1]);
       // The request's entry names both; the follow-up names the one its domain did not answer.
       const scored = (await auditEntries(redis, fx.prefix, 'model.scored')).at(-1)!;
       expect(scored.details).toEqual({ entities: asked, refused: {} });

@@ -105,7 +105,7 @@ export function createApp(ctx: LabContext) {
     app.use(`${path}/*`, limitBody({ maxSize, onError: tooLarge }));
   }
   // Scoring authenticates itself, reading the caller's key and authorisations in one round trip.
-  app.route('/', scoreRoute(ctx));
+  app.route('/', scoreRoute(ctx, metrics.scoreStage));
   app.use('/v1/*', authenticate(ctx));
   app.use('/v1/*', rateLimit());
   app.route('/v1/label-sets', labelSetRoutes(ctx));

@@ -16,6 +16,12 @@ const QUEUE_STATES = ['wait', 'active', 'delayed', 'waiting-children', 'failed']
 /** A scrape waits this long for the queue counts, then reports without them. */
 const QUEUE_COUNT_MS = 1000;
 
+/** The stages of a score request that `lab_score_stage_seconds` times. */
+export const SCORE_STAGES = ['lookup', 'domains', 'audit'] as const;
+export type ScoreStage = (typeof SCORE_STAGES)[number];
+/** Records how long one stage of one score request took, in milliseconds. */
+export type ScoreStageObserver = (stage: ScoreStage, ms: number) => void;
+
 /**
  * The route pattern (`/v1/jobs/:id`) that answered, never the raw path: raw paths carry ids and
  * would give every job its own time series. Middleware entries (method ALL) are not routes.
@@ -44,9 +50,26 @@ export function labMetrics(ctx: LabContext) {
     name: 'http_request_duration_seconds',
     help: 'Time to the response headers (for event streams: until the stream opens), by route pattern',
     labelNames: ['method', 'route'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    buckets: [
+      0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5,
+      5, 10, 30,
+    ],
     registers: [registry],
   });
+  const stages = new Histogram({
+    name: 'lab_score_stage_seconds',
+    help: 'Time of each stage of a score request: key, rate and authorisation read (lookup), scoring on the domains (domains), audit commit (audit)',
+    labelNames: ['stage'] as const,
+    buckets: [
+      0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1,
+      0.25, 1, 5,
+    ],
+    registers: [registry],
+  });
+  const stageTimers = Object.fromEntries(
+    SCORE_STAGES.map((stage) => [stage, stages.labels({ stage })]),
+  ) as Record<ScoreStage, ReturnType<typeof stages.labels>>;
+  const scoreStage: ScoreStageObserver = (stage, ms) => stageTimers[stage].observe(ms / 1000);
   // Lab job statuses live in one record per job (counting them is a scan); BullMQ keeps counts per state.
   new Gauge({
     name: 'lab_coordinator_queue_jobs',
@@ -119,5 +142,5 @@ export function labMetrics(ctx: LabContext) {
       return c.body(await registry.metrics());
     },
   );
-  return { registry, measure, routes };
+  return { registry, measure, routes, scoreStage };
 }

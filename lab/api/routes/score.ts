@@ -7,6 +7,7 @@ import type { LabContext } from '../../context.ts';
 import { type EntityScore, scoreOnDomains } from '../../scoring/dispatch.ts';
 import { type AuthEnv, actorOf, authenticateRequest, checkRole } from '../auth.ts';
 import { HttpError, notFound } from '../http-error.ts';
+import type { ScoreStageObserver } from '../metrics.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { parseValue, readJson } from '../validate.ts';
 import { pointsFromProbability } from './models.ts';
@@ -47,9 +48,9 @@ function scoreAuditDetails(
  * version, or an error code (`invalid_entity`, `missing_inputs`, `not_authorized`, `unavailable`).
  *
  * @example
- * app.route('/', scoreRoute(ctx)); // before app.use('/v1/*', authenticate(ctx))
+ * app.route('/', scoreRoute(ctx, metrics.scoreStage)); // before app.use('/v1/*', authenticate(ctx))
  */
-export function scoreRoute(ctx: LabContext) {
+export function scoreRoute(ctx: LabContext, timeStage: ScoreStageObserver = () => undefined) {
   return new Hono<AuthEnv>().post('/v1/models/:id/score', async (c) => {
     // The body is read first (its errors wait until the caller is known), so the key lookup can
     // also read the caller's authorisations of the entities asked for, in the same round trip.
@@ -59,11 +60,13 @@ export function scoreRoute(ctx: LabContext) {
     );
     const asked = requestedEntities(body.value);
     const now = new Date();
+    const lookupFrom = performance.now();
     const { principal: p, verdicts } = await authenticateRequest(
       ctx,
       c,
       asked ? { key: ctx.keys.scoringWindows, fields: asked, windowAt: now.getTime() } : undefined,
     );
+    timeStage('lookup', performance.now() - lookupFrom);
     enforceRateLimit(c, p, c.get('rateWindow'));
     checkRole(p, 'risk-system');
     const model = await ctx.models.getRecent(c.req.param('id'));
@@ -129,9 +132,19 @@ export function scoreRoute(ctx: LabContext) {
     // The request is audited while its domains score (the answer waits for both): the entry names
     // every entity and those refused so far.
     const audit = { actor: actorOf(p), tenant: p.tenant, subject: model.id };
+    // Both stages are timed, to show which one a slow answer waited for.
+    const sent = performance.now();
     const [{ scores, retryAfterMs }] = await Promise.all([
-      scoreOnDomains(ctx, model, toScore, bankInputs),
-      ctx.audit.append({ kind: 'model.scored', ...audit, details: scoreAuditDetails(entities, refusal) }),
+      scoreOnDomains(ctx, model, toScore, bankInputs).then((r) => {
+        timeStage('domains', performance.now() - sent);
+        return r;
+      }),
+      ctx.audit
+        .append({ kind: 'model.scored', ...audit, details: scoreAuditDetails(entities, refusal) })
+        .then((id) => {
+          timeStage('audit', performance.now() - sent);
+          return id;
+        }),
     ]);
     const unanswered: string[] = [];
     const answers = new Array<EntityScore | undefined>(entities.length);
