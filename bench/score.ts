@@ -142,14 +142,13 @@ async function scrapeMetrics(url: string, operatorKey: string): Promise<string> 
   return res.text();
 }
 
+/** A histogram series of /metrics: what the bench calls it, the metric's name and its labels. */
+type Series = [key: string, name: string, labels: Record<string, string>];
+
 /** The score route's histograms: the whole request in the API, then each of its stages. */
-const IN_LAB: [string, string, Record<string, string>][] = [
+const IN_LAB: Series[] = [
   ['request', 'http_request_duration_seconds', { method: 'POST', route: '/v1/models/:id/score' }],
-  ...SCORE_STAGES.map((stage): [string, string, Record<string, string>] => [
-    stage,
-    'lab_score_stage_seconds',
-    { stage },
-  ]),
+  ...SCORE_STAGES.map((stage): Series => [stage, 'lab_score_stage_seconds', { stage }]),
 ];
 
 /**

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabClient } from '../client-sdk/client.ts';
 import type { Model } from '../client-sdk/contract/resources.ts';
+import { SCORE_STAGES } from '../lab/api/metrics.ts';
 import { connectRedis } from '../lab/infra/redis.ts';
 import type { PointsTable } from '../models/scorecard-table.ts';
 import { histogramDelta, promHistogram } from '../scripts/lib/prom-text.ts';
@@ -157,7 +158,7 @@ describe('scoring fast path', () => {
       expect(shots.map((s) => s.outcome)).toEqual(shots.map(() => 'ok'));
       // Each request timed each of its stages once.
       const metricsAfter = await metrics();
-      for (const stage of ['lookup', 'domains', 'audit'])
+      for (const stage of SCORE_STAGES)
         expect(stageCounted(metricsBefore, metricsAfter, stage).get(Number.POSITIVE_INFINITY)).toBe(300);
       const scored = (await auditEntries(redis, fx.prefix, 'model.scored')).slice(before);
       expect(scored).toHaveLength(300);

@@ -11,8 +11,9 @@ export interface HistogramScrape {
 function matches(line: string, name: string, labels: Record<string, string>): boolean {
   if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) return false;
   const open = line.indexOf('{');
-  const inner = open === -1 ? '' : line.slice(open + 1, line.lastIndexOf('}'));
-  return Object.entries(labels).every(([k, v]) => inner.includes(`${k}="${v}"`));
+  // Each label pair follows `{` or `,`: `stage="audit"` does not match inside `substage="audit"`.
+  const inner = open === -1 ? '' : `,${line.slice(open + 1, line.lastIndexOf('}'))}`;
+  return Object.entries(labels).every(([k, v]) => inner.includes(`,${k}="${v}"`));
 }
 
 const sampleValue = (line: string) => Number(line.slice(line.lastIndexOf(' ') + 1));

@@ -50,7 +50,7 @@ function scoreAuditDetails(
  * @example
  * app.route('/', scoreRoute(ctx, metrics.scoreStage)); // before app.use('/v1/*', authenticate(ctx))
  */
-export function scoreRoute(ctx: LabContext, timeStage: ScoreStageObserver = () => undefined) {
+export function scoreRoute(ctx: LabContext, timeStage: ScoreStageObserver) {
   return new Hono<AuthEnv>().post('/v1/models/:id/score', async (c) => {
     // The body is read first (its errors wait until the caller is known), so the key lookup can
     // also read the caller's authorisations of the entities asked for, in the same round trip.
