@@ -15,24 +15,28 @@ case "$(uname -m)" in
 esac
 os=$(uname -s | tr '[:upper:]' '[:lower:]')
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/joint-modeling-lab/nodes"
+# Every argument is checked before any run: a typo must not cost a full test run first.
+for major in "${majors[@]}"; do
+  [[ $major =~ ^[0-9]+$ ]] || { echo "not a Node.js major version: $major" >&2; exit 2; }
+done
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 
 failed=()
 for major in "${majors[@]}"; do
-  [[ $major =~ ^[0-9]+$ ]] || { echo "not a Node.js major version: $major" >&2; exit 2; }
   dir="$cache/$major"
   bin="$dir/node_modules/node-$os-$arch/bin"
   if [[ ! -x $bin/node ]]; then
     echo "== fetching node-$os-$arch@$major"
     npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund "node-$os-$arch@$major" >/dev/null
   fi
-  version=$(PATH="$bin:$PATH" node --version)
+  version=$("$bin/node" --version)
+  ok=true
   echo "== node $version: tests"
-  if PATH="$bin:$PATH" npm test; then tests=passed; else tests=failed; fi
+  PATH="$bin:$PATH" npm test || ok=false
   echo "== node $version: demo"
-  if PATH="$bin:$PATH" npm run demo -- --json; then demo=passed; else demo=failed; fi
-  echo "== node $version: tests $tests, demo $demo"
-  [[ $tests == passed && $demo == passed ]] || failed+=("$version")
+  PATH="$bin:$PATH" npm run demo -- --json || ok=false
+  echo "== node $version: $([[ $ok == true ]] && echo passed || echo failed)"
+  [[ $ok == true ]] || failed+=("$version")
 done
 
 if [[ ${#failed[@]} -gt 0 ]]; then
